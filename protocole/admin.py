@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from protocole.models import Protocole, Quartier, TextePreambule
+
+
+class TexteSigneAdmin(admin.ModelAdmin):
+    """Le texte signé se lit dans l'administration mais ne s'y modifie pas : une correction est une nouvelle fixture."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TextePreambuleInline(admin.TabularInline):
+    model = TextePreambule
+    fields = ["ordre", "nature", "texte"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Protocole)
+class ProtocoleAdmin(TexteSigneAdmin):
+    list_display = ["titre", "territoire", "periode", "fin_echeance", "date_signature"]
+    search_fields = ["titre", "territoire"]
+    inlines = [TextePreambuleInline]
+
+
+@admin.register(Quartier)
+class QuartierAdmin(admin.ModelAdmin):
+    list_display = ["nom", "protocole", "nature", "commune", "code_officiel", "population"]
+    list_filter = ["protocole", "nature", "commune"]
+    search_fields = ["nom", "commune", "code_officiel"]
+    ordering = ["protocole", "ordre", "nom"]
+    readonly_fields = ["protocole", "slug"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Le slug est une clé naturelle des fixtures et une URL : fixé à la création.
+        return self.readonly_fields if obj else []

@@ -1,0 +1,2 @@
+def protocole_courant(request):
+    return {"protocole": getattr(request, "protocole", None)}

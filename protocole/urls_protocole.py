@@ -1,0 +1,9 @@
+from django.urls import path
+
+from protocole import views
+
+urlpatterns = [
+    path("", views.accueil, name="accueil"),
+    path("quartiers/", views.quartiers, name="quartiers"),
+    path("protocole/choisir/", views.choisir_protocole, name="choisir_protocole"),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SignatairesConfig(AppConfig):
+    name = "signataires"
+    verbose_name = "Signataires et organisations"

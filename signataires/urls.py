@@ -1,0 +1,7 @@
+from django.urls import path
+
+from signataires import views
+
+urlpatterns = [
+    path("signataires/", views.signataires, name="signataires"),
+]
