@@ -1,6 +1,4 @@
-"""Le protocole courant de la requête : tous les écrans filtrent sur lui."""
-
-from django.utils.functional import SimpleLazyObject
+"""Le protocole courant de la requête et le rôle qu'y tient l'utilisateur : tous les écrans filtrent sur eux."""
 
 from protocole.models import Protocole
 
@@ -8,27 +6,41 @@ SESSION_KEY = "protocole_id"
 
 
 def protocoles_lisibles(user):
-    """Les protocoles qu'un visiteur peut choisir : tous pour le texte public, ceux de ses rôles une fois connecté."""
+    """Les protocoles qu'un visiteur peut choisir : ceux de ses rôles une fois connecté, sinon tous (texte public)."""
     qs = Protocole.objects.all()
-    if user.is_authenticated and not user.is_superuser:
+    if user.is_authenticated and user.habilitations.exists():
         qs = qs.filter(habilitations__utilisateur=user)
     return qs
 
 
-def _protocole_courant(request):
-    choix = protocoles_lisibles(request.user)
-    protocole_id = request.session.get(SESSION_KEY)
-    if protocole_id is not None:
-        protocole = choix.filter(pk=protocole_id).first()
-        if protocole is not None:
-            return protocole
-    return choix.first()
+def choisir(session, protocoles):
+    """Le protocole retenu en session s'il est parmi `protocoles`, sinon le premier."""
+    protocole_id = session.get(SESSION_KEY)
+    return next((p for p in protocoles if p.pk == protocole_id), protocoles[0] if protocoles else None)
 
 
 class ProtocoleCourantMiddleware:
+    """Pose `request.protocole` et `request.habilitation` (None hors connexion ou sans rôle dans ce protocole).
+
+    Une seule requête : les habilitations de l'utilisateur avec leur protocole, ou la liste des protocoles publics.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.protocole = SimpleLazyObject(lambda: _protocole_courant(request))
+        from signataires.models import Habilitation
+
+        habilitations = []
+        if request.user.is_authenticated:
+            qs = Habilitation.objects.select_related("protocole", "organisation").filter(utilisateur=request.user)
+            habilitations = list(qs.order_by("protocole__ordre", "protocole__territoire"))
+        if habilitations:
+            request.protocoles = [h.protocole for h in habilitations]
+            request.protocole = choisir(request.session, request.protocoles)
+            request.habilitation = next(h for h in habilitations if h.protocole == request.protocole)
+        else:
+            request.protocoles = list(Protocole.objects.all())
+            request.protocole = choisir(request.session, request.protocoles)
+            request.habilitation = None
         return self.get_response(request)

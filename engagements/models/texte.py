@@ -1,6 +1,7 @@
 """Les engagements renforcés du texte signé : engagements, blocs de partie, obligations, paragraphes."""
 
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from protocole.models import ParProtocoleManager, Protocole
 from signataires.models import Partie
@@ -71,7 +72,17 @@ class Bloc(models.Model):
         return f"E{self.engagement.numero}-{self.partie.code}"
 
 
-class ObligationManager(ParProtocoleManager):
+class ObligationQuerySet(models.QuerySet):
+    def verdicts_au(self, date):
+        """Annote `verdict_au` : le verdict de chaque obligation au jour `date`, « non évalué » sans entrée."""
+        from engagements.models.journal import ORDRE_RECENT, Champ, Entree, ValeurVerdict
+
+        entrees = Entree.objects.filter(obligation=models.OuterRef("pk"), champ=Champ.VERDICT, date_effet__lte=date)
+        dernier = models.Subquery(entrees.order_by(*ORDRE_RECENT).values("verdict_apres")[:1])
+        return self.annotate(verdict_au=Coalesce(dernier, models.Value(ValeurVerdict.NON_EVALUE)))
+
+
+class ObligationManager(ParProtocoleManager.from_queryset(ObligationQuerySet)):
     cle_locale = "reference"
 
 

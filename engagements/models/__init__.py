@@ -1,0 +1,17 @@
+from engagements.models.actions import Action, Statut
+from engagements.models.journal import Champ, Entree, EntreeQuartier, ValeurVerdict, Verdict
+from engagements.models.texte import Bloc, Engagement, Obligation, Paragraphe
+
+__all__ = [
+    "Action",
+    "Bloc",
+    "Champ",
+    "Engagement",
+    "Entree",
+    "EntreeQuartier",
+    "Obligation",
+    "Paragraphe",
+    "Statut",
+    "ValeurVerdict",
+    "Verdict",
+]

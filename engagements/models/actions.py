@@ -1,0 +1,348 @@
+"""Les actions qui exécutent les obligations, et les méthodes qui les changent en écrivant le journal."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from engagements.models.journal import CHAMP_PAR_NOM, COLONNES, ORDRE_RECENT, Champ, Entree, EntreeQuartier
+from protocole.models import Protocole, Quartier
+from signataires.models import Organisation
+
+JOURS_SANS_NOUVELLES = 90
+
+
+class Statut(models.TextChoices):
+    A_VENIR = "a_venir", "à venir"
+    EN_COURS = "en_cours", "en cours"
+    REALISE = "realise", "réalisé"
+    BLOQUE = "bloque", "bloqué"
+    EN_PAUSE = "en_pause", "en pause"
+    ABANDONNE = "abandonne", "abandonné"
+
+
+STATUTS_CLOS = (Statut.REALISE, Statut.ABANDONNE)
+STATUTS_A_COMMENTER = (Statut.BLOQUE, Statut.ABANDONNE)
+
+
+class ConflitDeVersion(Exception):
+    """Quelqu'un a enregistré un changement depuis que la page a été ouverte."""
+
+    def __init__(self, action, entrees):
+        super().__init__("L'action a été modifiée entre-temps.")
+        self.action = action
+        self.entrees = entrees
+
+
+def aujourd_hui():
+    return timezone.localdate()
+
+
+class ActionQuerySet(models.QuerySet):
+    def du_protocole(self, protocole):
+        return self.filter(protocole=protocole)
+
+    def actives(self):
+        return self.filter(archivee=False)
+
+    def modifiables_par(self, habilitation):
+        """Coordination et administration : tout le protocole ; chargé de mission : ce que pilote son organisation."""
+        qs = self.filter(protocole=habilitation.protocole_id)
+        if habilitation.coordonne:
+            return qs
+        if habilitation.role == habilitation.Role.CHARGE_DE_MISSION:
+            return qs.filter(pilote=habilitation.organisation_id)
+        return qs.none()
+
+    def en_retard(self, le=None):
+        """Échéance dépassée au jour `le` (aujourd'hui par défaut), ni réalisée ni abandonnée."""
+        return self.filter(echeance__lt=le or aujourd_hui()).exclude(statut__in=STATUTS_CLOS)
+
+    def sans_nouvelles(self, jours=JOURS_SANS_NOUVELLES):
+        """Aucun changement enregistré depuis `jours` jours."""
+        return self.filter(maj_le__lt=timezone.now() - datetime.timedelta(days=jours))
+
+    def dans_quartier(self, quartier):
+        """Les actions du quartier, celles « tout le territoire » comprises."""
+        lien = Action.quartiers.through.objects.filter(action=OuterRef("pk"), quartier=quartier)
+        return self.filter(Q(Exists(lien)) | Q(tout_le_territoire=True))
+
+    def avec_drapeaux(self, le=None):
+        """Annote `est_en_retard` et `sans_maj` (calculés, jamais choisis)."""
+        le = le or aujourd_hui()
+        limite = timezone.now() - datetime.timedelta(days=JOURS_SANS_NOUVELLES)
+        retard = Q(echeance__lt=le) & ~Q(statut__in=STATUTS_CLOS)
+        return self.annotate(
+            est_en_retard=models.ExpressionWrapper(retard, output_field=models.BooleanField()),
+            sans_maj=models.ExpressionWrapper(Q(maj_le__lt=limite), output_field=models.BooleanField()),
+        )
+
+    def etat_au(self, date):
+        """L'état de chaque action au jour `date`, champ par champ, sous des noms uniformes (`statut_au`…).
+
+        Aujourd'hui se lit sur la ligne de l'action ; une date passée se reconstruit depuis le journal. Les actions
+        créées après `date` ou archivées à cette date sont écartées. Tableaux de bord et rapports passent tous par ici.
+        """
+        if date >= aujourd_hui():
+            return self.filter(archivee=False).annotate(
+                statut_au=F("statut"),
+                avancement_au=F("avancement"),
+                echeance_au=F("echeance"),
+                pilote_au=F("pilote_id"),
+                referent_au=F("referent_id"),
+                obligation_au=F("obligation_id"),
+                territoire_au=F("tout_le_territoire"),
+                entree_quartiers_au=Value(None, output_field=models.BigIntegerField()),
+            )
+
+        def dernier(champ, colonne):
+            entrees = Entree.objects.filter(action=OuterRef("pk"), champ=champ, date_effet__lte=date)
+            return Subquery(entrees.order_by(*ORDRE_RECENT).values(colonne)[:1])
+
+        return (
+            self.filter(date_creation__lte=date)
+            .annotate(
+                archivee_au=Coalesce(dernier(Champ.ARCHIVAGE, "archivee_apres"), Value(False)),
+                statut_au=dernier(Champ.STATUT, "statut_apres"),
+                avancement_au=dernier(Champ.AVANCEMENT, "avancement_apres"),
+                echeance_au=dernier(Champ.ECHEANCE, "echeance_apres"),
+                pilote_au=dernier(Champ.PILOTE, "pilote_apres_id"),
+                referent_au=dernier(Champ.REFERENT, "referent_apres_id"),
+                obligation_au=dernier(Champ.OBLIGATION, "obligation_apres_id"),
+                territoire_au=dernier(Champ.QUARTIERS, "territoire_apres"),
+                entree_quartiers_au=dernier(Champ.QUARTIERS, "id"),
+            )
+            .filter(archivee_au=False)
+        )
+
+    def dans_quartier_au(self, quartier, date):
+        """Sur un `etat_au(date)` : les actions du quartier à cette date (« tout le territoire » compris)."""
+        if date >= aujourd_hui():
+            return self.dans_quartier(quartier)
+        lien = EntreeQuartier.objects.filter(entree=OuterRef("entree_quartiers_au"), quartier=quartier, apres=True)
+        return self.filter(Q(Exists(lien)) | Q(territoire_au=True))
+
+
+class Action(models.Model):
+    """Une action qui exécute une obligation. Ses champs suivis ne changent que par `enregistrer`."""
+
+    protocole = models.ForeignKey(Protocole, on_delete=models.PROTECT, related_name="actions")
+    obligation = models.ForeignKey("engagements.Obligation", on_delete=models.PROTECT, related_name="actions")
+    titre = models.CharField("titre", max_length=200)
+    description = models.TextField("description", blank=True)
+    pilote = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="actions_pilotees", verbose_name="pilote"
+    )
+    partenaires = models.ManyToManyField(
+        Organisation, blank=True, related_name="actions_partenaires", verbose_name="partenaires"
+    )
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions_referent",
+        verbose_name="référent",
+    )
+    tout_le_territoire = models.BooleanField(
+        "tout le territoire", default=False, help_text="Couvre tous les quartiers, y compris ceux ajoutés plus tard."
+    )
+    quartiers = models.ManyToManyField(Quartier, blank=True, related_name="actions", verbose_name="quartiers")
+    date_debut = models.DateField("début", null=True, blank=True)
+    echeance = models.DateField("échéance", null=True, blank=True)
+    budget = models.DecimalField("budget (€)", max_digits=12, decimal_places=2, null=True, blank=True)
+    avancement = models.PositiveSmallIntegerField(
+        "avancement (%)", default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    statut = models.CharField("statut", max_length=10, choices=Statut.choices, default=Statut.A_VENIR)
+    archivee = models.BooleanField("archivée", default=False)
+    date_creation = models.DateField("créée le (date d'effet)")
+    maj_le = models.DateTimeField("dernier changement enregistré", default=timezone.now)
+    version = models.PositiveIntegerField("version", default=1)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["echeance", "id"]
+        verbose_name = "action"
+        indexes = [
+            models.Index(fields=["protocole", "statut"], name="action_protocole_statut"),
+            models.Index(fields=["protocole", "echeance"], name="action_protocole_echeance"),
+            models.Index(fields=["protocole", "pilote"], name="action_protocole_pilote"),
+            models.Index(fields=["protocole", "maj_le"], name="action_protocole_maj"),
+            models.Index(fields=["protocole", "date_creation"], name="action_protocole_creation"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(avancement__lte=100), name="action_avancement_0_100"),
+        ]
+
+    def __str__(self):
+        return self.titre
+
+    @property
+    def est_close(self):
+        return self.statut in STATUTS_CLOS
+
+    def en_retard_le(self, date=None):
+        return bool(self.echeance and self.echeance < (date or aujourd_hui()) and not self.est_close)
+
+    # -- changements journalisés ------------------------------------------------------------------------------------
+
+    @classmethod
+    def creer(cls, *, auteur, date_effet, commentaire="", quartiers=(), partenaires=(), maintenant=None, **champs):
+        """Crée l'action et écrit son entrée de création et l'état initial de chaque champ suivi."""
+        maintenant = maintenant or timezone.now()
+        _verifier_date_effet(date_effet, maintenant)
+        with transaction.atomic():
+            action = cls(date_creation=date_effet, maj_le=maintenant, **champs)
+            _verifier_coherence(action)
+            if action.statut in STATUTS_A_COMMENTER and not commentaire.strip():
+                raise ValidationError({"commentaire": _message_commentaire(action.statut)})
+            action.full_clean(exclude=["quartiers", "partenaires"])
+            action.save()
+            action.partenaires.set(partenaires)
+            quartiers = [] if action.tout_le_territoire else list(quartiers)
+            action.quartiers.set(quartiers)
+            commun = {"protocole": action.protocole, "action": action, "date_effet": date_effet, "auteur": auteur}
+            commun.update(enregistre_le=maintenant, version=1)
+            Entree.objects.create(champ=Champ.CREATION, commentaire=commentaire, **commun)
+            suivis = (Champ.STATUT, Champ.AVANCEMENT, Champ.ECHEANCE, Champ.PILOTE, Champ.REFERENT, Champ.OBLIGATION)
+            for champ in suivis:
+                attribut, _avant, apres = COLONNES[champ]
+                Entree.objects.create(champ=champ, **{apres: getattr(action, attribut)}, **commun)
+            entree = Entree.objects.create(champ=Champ.QUARTIERS, territoire_apres=action.tout_le_territoire, **commun)
+            EntreeQuartier.objects.bulk_create(EntreeQuartier(entree=entree, quartier=q, apres=True) for q in quartiers)
+        return action
+
+    def enregistrer(
+        self,
+        *,
+        auteur,
+        date_effet,
+        commentaire="",
+        version=None,
+        maintenant=None,
+        libres=None,
+        partenaires=None,
+        **changements,
+    ):
+        """Applique des changements (statut, avancement, echeance, pilote, referent, obligation, archivee,
+        quartiers=(tout_le_territoire, quartiers)) pris en effet le `date_effet`, une entrée par champ changé.
+
+        `libres` (titre, description, date_debut, budget) et `partenaires` changent sans entrée de journal.
+        Refuse (ConflitDeVersion) si `version` n'est plus celle de l'action. Une entrée antidatée ne change le champ
+        courant que si aucune entrée de ce champ n'a pris effet plus tard ; sa valeur « avant » est l'état à sa date.
+        Renvoie les entrées écrites (aucune si rien ne change).
+        """
+        maintenant = maintenant or timezone.now()
+        with transaction.atomic():
+            action = Action.objects.select_for_update().get(pk=self.pk)
+            if version is not None and int(version) != action.version:
+                recentes = action.journal.filter(version__gt=int(version)).pour_affichage().recentes()
+                raise ConflitDeVersion(action, list(recentes))
+            _verifier_date_effet(date_effet, maintenant, action.date_creation)
+            action.version += 1
+            commun = {"protocole_id": action.protocole_id, "action": action, "date_effet": date_effet}
+            commun.update(auteur=auteur, commentaire=commentaire, enregistre_le=maintenant, version=action.version)
+            entrees = [e for nom, valeur in changements.items() if (e := action._changer(nom, valeur, commun))]
+            autres = action._changer_libres(libres or {}, partenaires)
+            if not entrees and not autres:
+                return []
+            _verifier_commentaire(entrees, commentaire)
+            _verifier_coherence(action)
+            if entrees:
+                action.maj_le = maintenant
+            action.save()
+        self.refresh_from_db()
+        return entrees
+
+    def _changer_libres(self, libres, partenaires):
+        """Les champs non suivis par le journal ; dit si quelque chose a changé."""
+        change = False
+        for nom, valeur in libres.items():
+            if getattr(self, nom) != valeur:
+                setattr(self, nom, valeur)
+                change = True
+        if partenaires is not None:
+            nouveaux = {p.pk if isinstance(p, models.Model) else int(p) for p in partenaires}
+            if nouveaux != set(self.partenaires.values_list("pk", flat=True)):
+                self.partenaires.set(nouveaux)
+                change = True
+        return change
+
+    def archiver(self, *, auteur, date_effet, commentaire="", version=None):
+        return self.enregistrer(
+            auteur=auteur, date_effet=date_effet, commentaire=commentaire, version=version, archivee=True
+        )
+
+    def _changer(self, nom, valeur, commun):
+        champ = CHAMP_PAR_NOM[nom]
+        attribut, colonne_avant, colonne_apres = COLONNES[champ]
+        precedentes = self.journal.filter(champ=champ)
+        avant = precedentes.jusqu_au(commun["date_effet"]).order_by(*ORDRE_RECENT).first()
+        dernier_mot = not precedentes.filter(date_effet__gt=commun["date_effet"]).exists()
+        if champ == Champ.QUARTIERS:
+            return self._changer_quartiers(valeur, avant, dernier_mot, {"champ": champ, **commun})
+        if isinstance(valeur, models.Model):
+            valeur = valeur.pk
+        valeur_avant = getattr(avant, colonne_apres) if avant else None
+        if valeur_avant == valeur:
+            return None
+        entree = Entree.objects.create(champ=champ, **{colonne_avant: valeur_avant, colonne_apres: valeur}, **commun)
+        if dernier_mot:
+            setattr(self, attribut, valeur)
+        return entree
+
+    def _changer_quartiers(self, valeur, avant, dernier_mot, commun):
+        territoire, quartiers = valeur
+        nouveaux = set() if territoire else {q.pk if isinstance(q, models.Model) else int(q) for q in quartiers}
+        if avant is None:
+            anciens, territoire_avant = set(), None
+        else:
+            anciens = {eq.quartier_id for eq in avant.quartiers.all() if eq.apres}
+            territoire_avant = avant.territoire_apres
+        if territoire_avant == territoire and anciens == nouveaux:
+            return None
+        entree = Entree.objects.create(territoire_avant=territoire_avant, territoire_apres=territoire, **commun)
+        EntreeQuartier.objects.bulk_create(
+            [EntreeQuartier(entree=entree, quartier_id=q, apres=False) for q in sorted(anciens)]
+            + [EntreeQuartier(entree=entree, quartier_id=q, apres=True) for q in sorted(nouveaux)]
+        )
+        if dernier_mot:
+            self.tout_le_territoire = territoire
+            self.quartiers.set(nouveaux)
+        return entree
+
+
+def _verifier_date_effet(date_effet, maintenant, date_creation=None):
+    if date_effet > timezone.localdate(maintenant):
+        raise ValidationError({"date_effet": "La date d'effet ne peut pas être dans le futur."})
+    if date_creation and date_effet < date_creation:
+        raise ValidationError(
+            {"date_effet": f"La date d'effet ne peut pas précéder la création de l'action ({date_creation:%d/%m/%Y})."}
+        )
+
+
+def _message_commentaire(statut):
+    return f"Un commentaire est obligatoire quand l'action devient « {Statut(statut).label} »."
+
+
+def _verifier_commentaire(entrees, commentaire):
+    for entree in entrees:
+        if entree.champ == Champ.STATUT and entree.statut_apres in STATUTS_A_COMMENTER and not commentaire.strip():
+            raise ValidationError({"commentaire": _message_commentaire(entree.statut_apres)})
+
+
+def _verifier_coherence(action):
+    erreurs = {}
+    if action.statut == Statut.REALISE and action.avancement != 100:
+        erreurs["avancement"] = "Une action réalisée est avancée à 100 %."
+    if action.date_debut and action.echeance and action.echeance < action.date_debut:
+        erreurs["echeance"] = "L'échéance ne peut pas précéder le début."
+    if erreurs:
+        raise ValidationError(erreurs)

@@ -1,0 +1,265 @@
+"""Le journal : chaque changement d'une action et chaque verdict, avec sa date d'effet et son moment d'enregistrement.
+
+L'état d'un champ au jour D est l'entrée de ce champ qui a le plus grand (date_effet, enregistre_le, id) parmi celles
+dont la date d'effet est ≤ D. Voir docs/architecture.md.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from protocole.models import Protocole, Quartier
+from signataires.models import Organisation
+
+ORDRE_RECENT = ("-date_effet", "-enregistre_le", "-id")
+
+
+class Champ(models.TextChoices):
+    CREATION = "creation", "création"
+    ARCHIVAGE = "archivage", "archivage"
+    STATUT = "statut", "statut"
+    AVANCEMENT = "avancement", "avancement"
+    ECHEANCE = "echeance", "échéance"
+    PILOTE = "pilote", "pilote"
+    REFERENT = "referent", "référent"
+    QUARTIERS = "quartiers", "quartiers"
+    OBLIGATION = "obligation", "obligation"
+    VERDICT = "verdict", "verdict"
+
+
+class ValeurVerdict(models.TextChoices):
+    NON_EVALUE = "non_evalue", "non évalué"
+    TENU = "tenu", "tenu"
+    PARTIEL = "partiel", "partiellement tenu"
+    NON_TENU = "non_tenu", "non tenu"
+
+
+# Pour chaque sorte d'entrée : l'attribut suivi sur l'action, et les colonnes typées de l'entrée (avant, après).
+COLONNES = {
+    Champ.STATUT: ("statut", "statut_avant", "statut_apres"),
+    Champ.AVANCEMENT: ("avancement", "avancement_avant", "avancement_apres"),
+    Champ.ECHEANCE: ("echeance", "echeance_avant", "echeance_apres"),
+    Champ.PILOTE: ("pilote_id", "pilote_avant_id", "pilote_apres_id"),
+    Champ.REFERENT: ("referent_id", "referent_avant_id", "referent_apres_id"),
+    Champ.OBLIGATION: ("obligation_id", "obligation_avant_id", "obligation_apres_id"),
+    Champ.ARCHIVAGE: ("archivee", "archivee_avant", "archivee_apres"),
+    Champ.QUARTIERS: ("tout_le_territoire", "territoire_avant", "territoire_apres"),
+    Champ.VERDICT: (None, "verdict_avant", "verdict_apres"),
+}
+# Le nom qu'emploie `Action.enregistrer` pour chaque champ suivi.
+CHAMP_PAR_NOM = {
+    "statut": Champ.STATUT,
+    "avancement": Champ.AVANCEMENT,
+    "echeance": Champ.ECHEANCE,
+    "pilote": Champ.PILOTE,
+    "referent": Champ.REFERENT,
+    "obligation": Champ.OBLIGATION,
+    "archivee": Champ.ARCHIVAGE,
+    "quartiers": Champ.QUARTIERS,
+}
+
+
+class EntreeQuerySet(models.QuerySet):
+    def depuis(self, date):
+        """Les changements qui ont pris effet le jour `date` ou après."""
+        return self.filter(date_effet__gte=date)
+
+    def jusqu_au(self, date):
+        """Les changements qui ont pris effet le jour `date` ou avant."""
+        return self.filter(date_effet__lte=date)
+
+    def recentes(self):
+        return self.order_by(*ORDRE_RECENT)
+
+    def pour_affichage(self):
+        """Tout ce qu'une frise du journal affiche, en un nombre fixe de requêtes."""
+        return self.select_related(
+            "auteur",
+            "action",
+            "obligation",
+            "pilote_avant",
+            "pilote_apres",
+            "referent_avant",
+            "referent_apres",
+            "obligation_avant",
+            "obligation_apres",
+        ).prefetch_related(models.Prefetch("quartiers", queryset=EntreeQuartier.objects.select_related("quartier")))
+
+
+class Entree(models.Model):
+    """Une entrée du journal, en ajout seul : l'interface ne la modifie ni ne la supprime jamais."""
+
+    protocole = models.ForeignKey(Protocole, on_delete=models.PROTECT, related_name="+")
+    action = models.ForeignKey(
+        "engagements.Action", on_delete=models.PROTECT, null=True, blank=True, related_name="journal"
+    )
+    obligation = models.ForeignKey(
+        "engagements.Obligation", on_delete=models.PROTECT, null=True, blank=True, related_name="journal_verdicts"
+    )
+    champ = models.CharField("changement", max_length=12, choices=Champ.choices)
+    date_effet = models.DateField("date d'effet")
+    enregistre_le = models.DateTimeField("enregistré le", default=timezone.now)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    commentaire = models.TextField("commentaire", blank=True)
+    version = models.PositiveIntegerField("version de l'action", null=True, blank=True)
+
+    statut_avant = models.CharField(max_length=10, blank=True)
+    statut_apres = models.CharField(max_length=10, blank=True)
+    avancement_avant = models.PositiveSmallIntegerField(null=True, blank=True)
+    avancement_apres = models.PositiveSmallIntegerField(null=True, blank=True)
+    echeance_avant = models.DateField(null=True, blank=True)
+    echeance_apres = models.DateField(null=True, blank=True)
+    pilote_avant = models.ForeignKey(Organisation, models.PROTECT, null=True, blank=True, related_name="+")
+    pilote_apres = models.ForeignKey(Organisation, models.PROTECT, null=True, blank=True, related_name="+")
+    referent_avant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    referent_apres = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    obligation_avant = models.ForeignKey(
+        "engagements.Obligation", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    obligation_apres = models.ForeignKey(
+        "engagements.Obligation", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    territoire_avant = models.BooleanField(null=True, blank=True)
+    territoire_apres = models.BooleanField(null=True, blank=True)
+    archivee_avant = models.BooleanField(null=True, blank=True)
+    archivee_apres = models.BooleanField(null=True, blank=True)
+    verdict_avant = models.CharField(max_length=10, blank=True)
+    verdict_apres = models.CharField(max_length=10, blank=True)
+
+    objects = EntreeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date_effet", "-enregistre_le", "-id"]
+        verbose_name = "entrée du journal"
+        verbose_name_plural = "entrées du journal"
+        indexes = [
+            models.Index(fields=["action", "champ", "date_effet", "enregistre_le", "id"], name="entree_etat_au"),
+            models.Index(fields=["obligation", "champ", "date_effet", "enregistre_le", "id"], name="entree_verdict"),
+            models.Index(fields=["protocole", "date_effet"], name="entree_protocole_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__isnull=False) | models.Q(obligation__isnull=False),
+                name="entree_porte_sur_action_ou_obligation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date_effet} {self.get_champ_display()}"
+
+    def valeurs(self):
+        """(avant, après) lisibles en français, pour la frise et les rapports."""
+        if self.champ == Champ.QUARTIERS:
+            return (self._quartiers_lisibles(False), self._quartiers_lisibles(True))
+        if self.champ == Champ.CREATION:
+            return (None, None)
+        return tuple(self._lisible(getattr(self, colonne.removesuffix("_id"))) for colonne in COLONNES[self.champ][1:])
+
+    def _lisible(self, valeur):
+        from engagements.models.actions import Statut
+
+        if valeur is None or valeur == "":
+            return None
+        if self.champ == Champ.STATUT:
+            return Statut(valeur).label
+        if self.champ == Champ.VERDICT:
+            return ValeurVerdict(valeur).label
+        if self.champ == Champ.AVANCEMENT:
+            return f"{valeur} %"
+        if self.champ == Champ.ARCHIVAGE:
+            return "archivée" if valeur else "active"
+        if self.champ == Champ.OBLIGATION:
+            return valeur.reference
+        return valeur
+
+    def _quartiers_lisibles(self, apres):
+        territoire = self.territoire_apres if apres else self.territoire_avant
+        if territoire is None:
+            return None
+        if territoire:
+            return "tout le territoire"
+        noms = [eq.quartier.nom for eq in self.quartiers.all() if eq.apres == apres]
+        return ", ".join(sorted(noms)) or "aucun quartier"
+
+
+class EntreeQuartier(models.Model):
+    """Un quartier de l'ensemble d'avant ou d'après d'un changement de quartiers."""
+
+    entree = models.ForeignKey(Entree, on_delete=models.CASCADE, related_name="quartiers")
+    quartier = models.ForeignKey(Quartier, on_delete=models.PROTECT, related_name="+")
+    apres = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entree", "quartier", "apres"], name="entree_quartier_unique"),
+        ]
+        indexes = [models.Index(fields=["quartier", "entree"], name="entree_quartier_quartier")]
+
+    def __str__(self):
+        return f"{self.quartier_id} ({'après' if self.apres else 'avant'})"
+
+
+class Verdict(models.Model):
+    """Le verdict courant d'une obligation ; sans ligne, elle est « non évaluée ». Égal à la dernière entrée."""
+
+    protocole = models.ForeignKey(Protocole, on_delete=models.PROTECT, related_name="+")
+    obligation = models.OneToOneField("engagements.Obligation", on_delete=models.PROTECT, related_name="verdict")
+    valeur = models.CharField("verdict", max_length=10, choices=ValeurVerdict.choices)
+    date_effet = models.DateField("date d'effet")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    motif = models.TextField("motif", blank=True)
+    enregistre_le = models.DateTimeField("enregistré le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "verdict"
+
+    def __str__(self):
+        return f"{self.obligation.reference} : {self.get_valeur_display()}"
+
+    @classmethod
+    def donner(cls, obligation, *, auteur, valeur, date_effet, motif="", maintenant=None):
+        """Écrit une entrée de verdict ; le verdict courant suit la dernière entrée (une entrée antidatée ne le
+        remplace que si aucun verdict n'a pris effet après elle). Renvoie l'entrée, ou None si rien ne change."""
+        from engagements.models.actions import _verifier_date_effet
+
+        maintenant = maintenant or timezone.now()
+        _verifier_date_effet(date_effet, maintenant)
+        if valeur not in ValeurVerdict.values:
+            raise ValidationError({"valeur": "Verdict inconnu."})
+        with transaction.atomic():
+            precedents = Entree.objects.select_for_update().filter(obligation=obligation, champ=Champ.VERDICT)
+            avant = precedents.jusqu_au(date_effet).order_by(*ORDRE_RECENT).first()
+            valeur_avant = avant.verdict_apres if avant else ValeurVerdict.NON_EVALUE
+            if valeur_avant == valeur:
+                return None
+            entree = Entree.objects.create(
+                protocole_id=obligation.protocole_id,
+                obligation=obligation,
+                champ=Champ.VERDICT,
+                date_effet=date_effet,
+                enregistre_le=maintenant,
+                auteur=auteur,
+                commentaire=motif,
+                verdict_avant=valeur_avant,
+                verdict_apres=valeur,
+            )
+            if not precedents.filter(date_effet__gt=date_effet).exists():
+                cls.objects.update_or_create(
+                    obligation=obligation,
+                    defaults={
+                        "protocole_id": obligation.protocole_id,
+                        "valeur": valeur,
+                        "date_effet": date_effet,
+                        "auteur": auteur,
+                        "motif": motif,
+                        "enregistre_le": maintenant,
+                    },
+                )
+        return entree
