@@ -2,6 +2,8 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 
 # L'API synchrone de Playwright fait tourner une boucle d'événements : Django doit l'accepter dans les tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -24,7 +26,15 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Sans Chromium, les parcours navigateur sont sautés sur un poste de développement, jamais en CI."""
+    """Sans Chromium, les parcours navigateur sont sautés sur un poste de développement, jamais en CI.
+
+    Lancés avec `-p no:playwright` (la suite rapide), ils sont sautés aussi : leur fixture `page` n'existe pas."""
+    if not config.pluginmanager.has_plugin("playwright"):
+        skip = pytest.mark.skip(reason="pytest-playwright désactivé (-p no:playwright)")
+        for item in items:
+            if "navigateur" in item.keywords:
+                item.add_marker(skip)
+        return
     if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
         return
     if os.environ.get("CI"):
@@ -35,3 +45,18 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "navigateur" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def statiques_sans_collectstatic(tmp_path_factory):
+    """Les tests ne lancent pas collectstatic : sans manifeste, le stockage de WhiteNoise refuserait `{% static %}`,
+    et sans STATIC_ROOT WhiteNoise avertit (une erreur sous filterwarnings=error). Pour toute la session, y compris
+    le live_server des parcours navigateur, qui sert les fichiers par les finders."""
+    with override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        STATIC_ROOT=tmp_path_factory.mktemp("staticfiles"),
+    ):
+        yield

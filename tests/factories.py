@@ -162,3 +162,21 @@ class HabilitationFactory(factory.django.DjangoModelFactory):
     protocole = factory.SubFactory(ProtocoleFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Habilitation.Role.LECTEUR
+
+
+def construire_protocole(engagements=2, blocs=2, obligations=2, paragraphes=1, **champs):
+    """Un protocole complet de `engagements` × `blocs` (une partie chacun) × `obligations` × `paragraphes`.
+
+    Les tests de pages le construisent en petit puis en dix fois plus grand : le nombre de requêtes doit rester égal.
+    """
+    protocole = ProtocoleFactory(**champs)
+    parties = [PartieFactory(protocole=protocole, code=code) for code in list(Partie.Code.values)[:blocs]]
+    for numero in range(1, engagements + 1):
+        engagement = EngagementFactory(protocole=protocole, numero=numero)
+        for partie in parties:
+            bloc = BlocFactory(engagement=engagement, partie=partie)
+            for rang in range(1, obligations + 1):
+                obligation = ObligationFactory(bloc=bloc, rang=rang)
+                for ordre in range(1, paragraphes + 1):
+                    ParagrapheFactory(obligation=obligation, ordre=ordre)
+    return protocole

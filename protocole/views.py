@@ -1,0 +1,67 @@
+"""Pages publiques du protocole dans son ensemble : accueil, quartiers, choix du protocole affiché."""
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from engagements.models import Bloc, Engagement
+from protocole.middleware import SESSION_KEY, protocoles_lisibles
+
+
+def _engagements_avec_blocs(protocole):
+    """Les engagements du protocole, chacun avec ses blocs (partie, nombre d'obligations) et son total."""
+    blocs = Bloc.objects.select_related("partie").annotate(nb_obligations=Count("obligations")).order_by("ordre")
+    engagements = list(
+        Engagement.objects.filter(protocole=protocole).prefetch_related(Prefetch("blocs", queryset=blocs))
+    )
+    for engagement in engagements:
+        engagement.nb_obligations = sum(bloc.nb_obligations for bloc in engagement.blocs.all())
+    return engagements
+
+
+def accueil(request):
+    protocole = request.protocole
+    if not protocole:
+        return render(request, "protocole/accueil.html", {"protocole": None})
+    # Le préambule alterne paragraphes et listes (axes, principes) : on regroupe les suites de même nature.
+    preambule = [
+        (nature, list(textes)) for nature, textes in groupby(protocole.preambule.order_by("ordre"), lambda t: t.nature)
+    ]
+    engagements = _engagements_avec_blocs(protocole)
+    return render(
+        request,
+        "protocole/accueil.html",
+        {
+            "protocole": protocole,
+            "preambule": preambule,
+            "engagements": engagements,
+            "engagements_menu": engagements,
+            "nb_obligations": sum(e.nb_obligations for e in engagements),
+            "titres_hors_texte": [e for e in engagements if not e.titre_du_texte],
+        },
+    )
+
+
+def quartiers(request):
+    protocole = request.protocole
+    liste = list(protocole.quartiers.order_by("ordre", "nom")) if protocole else []
+    return render(request, "protocole/quartiers.html", {"quartiers": liste})
+
+
+@require_POST
+def choisir_protocole(request):
+    slug = request.POST.get("protocole", "")
+    protocole = protocoles_lisibles(request.user).filter(slug=slug).first()
+    if protocole is None:
+        messages.error(request, "Ce protocole n'existe pas ou ne vous est pas accessible : rien n'a changé.")
+    else:
+        request.session[SESSION_KEY] = protocole.pk
+        messages.success(request, f"Protocole affiché : {protocole}.")
+    suite = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(suite, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(suite)
+    return redirect("accueil")
