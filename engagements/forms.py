@@ -7,6 +7,7 @@ from django.utils import timezone
 from engagements.acces import obligations_ouvertes
 from engagements.models import Action, Statut, ValeurVerdict
 from engagements.models.actions import STATUTS_A_COMMENTER
+from protocole.formulaires import Accessible
 from protocole.models import Quartier
 from signataires.models import Habilitation, Organisation, Utilisateur
 
@@ -18,7 +19,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class DateEffetMixin(forms.Form):
+class DateEffetMixin(Accessible, forms.Form):
     date_effet = forms.DateField(
         label="Date d'effet",
         widget=DateInput(),
@@ -209,4 +210,16 @@ class VerdictForm(DateEffetMixin):
         self.fields["commentaire"].required = True
         self.fields["commentaire"].help_text = "Pourquoi ce verdict : il sera lu en comité de pilotage."
         self.fields["commentaire"].error_messages["required"] = "Le motif du verdict est obligatoire."
+        self.fields["date_effet"].initial = timezone.localdate()
+
+
+class ArchivageForm(DateEffetMixin):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commentaire"].required = True
+        self.fields["commentaire"].label = "Motif de l'archivage"
+        self.fields["commentaire"].error_messages["required"] = "Dites pourquoi l'action est archivée."
+        self.fields["commentaire"].help_text = ""
         self.fields["date_effet"].initial = timezone.localdate()

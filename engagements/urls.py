@@ -1,8 +1,14 @@
 from django.urls import path
 
-from engagements import views
+from engagements.views import actions, liste, texte
 
 urlpatterns = [
-    path("engagements/<int:numero>/", views.engagement, name="engagement"),
-    path("obligations/<int:pk>/", views.obligation, name="obligation"),
+    path("engagements/<int:numero>/", texte.engagement, name="engagement"),
+    path("obligations/<int:pk>/", texte.obligation, name="obligation"),
+    path("actions/", liste.actions, name="actions"),
+    path("mes-actions/", liste.mes_actions, name="mes_actions"),
+    path("actions/nouvelle/", actions.action_creer, name="action_creer"),
+    path("actions/<int:pk>/", actions.action, name="action"),
+    path("actions/<int:pk>/modifier/", actions.action_modifier, name="action_modifier"),
+    path("actions/<int:pk>/archiver/", actions.action_archiver, name="action_archiver"),
 ]

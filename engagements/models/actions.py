@@ -251,6 +251,9 @@ class Action(models.Model):
             commun.update(auteur=auteur, commentaire=commentaire, enregistre_le=maintenant, version=action.version)
             entrees = [e for nom, valeur in changements.items() if (e := action._changer(nom, valeur, commun))]
             autres = action._changer_libres(libres or {}, partenaires)
+            if not entrees and commentaire.strip():
+                # Un commentaire seul est un point d'étape : il est gardé au journal, jamais perdu.
+                entrees = [Entree.objects.create(champ=Champ.NOTE, **commun)]
             if not entrees and not autres:
                 return []
             _verifier_commentaire(entrees, commentaire)

@@ -26,6 +26,7 @@ class Champ(models.TextChoices):
     QUARTIERS = "quartiers", "quartiers"
     OBLIGATION = "obligation", "obligation"
     VERDICT = "verdict", "verdict"
+    NOTE = "note", "commentaire"
 
 
 class ValeurVerdict(models.TextChoices):
@@ -158,7 +159,7 @@ class Entree(models.Model):
         """(avant, après) lisibles en français, pour la frise et les rapports."""
         if self.champ == Champ.QUARTIERS:
             return (self._quartiers_lisibles(False), self._quartiers_lisibles(True))
-        if self.champ == Champ.CREATION:
+        if self.champ not in COLONNES:
             return (None, None)
         return tuple(self._lisible(getattr(self, colonne.removesuffix("_id"))) for colonne in COLONNES[self.champ][1:])
 
