@@ -45,8 +45,12 @@ def obligations_ouvertes(habilitation):
 
 
 def get_action(request, pk):
-    qs = actions_lisibles(request).select_related(
-        "obligation__bloc__engagement", "obligation__bloc__partie", "pilote", "referent"
+    """L'action du protocole courant, avec ce que sa page affiche (drapeaux, obligation, pilote, quartiers…)."""
+    qs = (
+        actions_lisibles(request)
+        .avec_drapeaux()
+        .select_related("obligation__bloc__engagement", "obligation__bloc__partie", "pilote", "referent")
+        .prefetch_related("partenaires", "quartiers")
     )
     return get_object_or_404(qs, pk=pk)
 

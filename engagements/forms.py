@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from engagements.acces import obligations_ouvertes
-from engagements.models import Action, Statut, ValeurVerdict
+from engagements.models import Action, Obligation, Statut, ValeurVerdict
 from engagements.models.actions import STATUTS_A_COMMENTER
 from protocole.formulaires import Accessible
 from protocole.models import Quartier
@@ -50,8 +50,8 @@ class MiseAJourForm(DateEffetMixin):
         max_value=100,
         help_text="De 0 à 100 ; une action réalisée est à 100 %.",
         error_messages={
-            "min_value": "L'avancement va de 0 à 100 %.",
-            "max_value": "L'avancement va de 0 à 100 %.",
+            "min_value": "L'avancement va de 0 à 100 %%.",
+            "max_value": "L'avancement va de 0 à 100 %%.",
             "invalid": "L'avancement est un nombre entier de 0 à 100.",
         },
     )
@@ -133,7 +133,11 @@ class ActionForm(DateEffetMixin, forms.ModelForm):
         self.habilitation = habilitation
         super().__init__(*args, **kwargs)
         protocole = habilitation.protocole
-        obligations = obligations_ouvertes(habilitation).select_related("bloc__engagement", "bloc__partie")
+        obligations = obligations_ouvertes(habilitation)
+        if self.instance.pk:
+            # L'obligation actuelle reste proposée, même hors des parties de l'organisation.
+            obligations = obligations | Obligation.objects.filter(pk=self.instance.obligation_id)
+        obligations = obligations.distinct().select_related("bloc__engagement", "bloc__partie")
         self.fields["obligation"].queryset = obligations.order_by("bloc__engagement__numero", "bloc__ordre", "rang")
         self.fields["obligation"].label_from_instance = lambda o: f"{o.reference} — {o.texte[:90]}"
         if habilitation.coordonne:
@@ -150,7 +154,7 @@ class ActionForm(DateEffetMixin, forms.ModelForm):
         self.fields["quartiers"].queryset = Quartier.objects.filter(protocole=protocole)
         self.fields["avancement"].help_text = "De 0 à 100 ; une action réalisée est à 100 %."
         self.fields["avancement"].error_messages.update(
-            min_value="L'avancement va de 0 à 100 %.", max_value="L'avancement va de 0 à 100 %."
+            min_value="L'avancement va de 0 à 100 %%.", max_value="L'avancement va de 0 à 100 %%."
         )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version

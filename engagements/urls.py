@@ -1,10 +1,11 @@
 from django.urls import path
 
-from engagements.views import actions, liste, texte
+from engagements.views import actions, liste, texte, verdicts
 
 urlpatterns = [
     path("engagements/<int:numero>/", texte.engagement, name="engagement"),
     path("obligations/<int:pk>/", texte.obligation, name="obligation"),
+    path("obligations/<int:pk>/verdict/", verdicts.verdict, name="verdict"),
     path("actions/", liste.actions, name="actions"),
     path("mes-actions/", liste.mes_actions, name="mes_actions"),
     path("actions/nouvelle/", actions.action_creer, name="action_creer"),

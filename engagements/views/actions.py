@@ -18,18 +18,14 @@ from protocole.acces import membre_requis
 def _journal(action):
     """Le journal de l'action, regroupé par enregistrement (un enregistrement peut changer plusieurs champs)."""
     entrees = Entree.objects.filter(action=action).pour_affichage().recentes()
-    return [list(groupe) for _cle, groupe in groupby(entrees, key=lambda e: (e.version, e.enregistre_le))]
+    groupes = groupby(entrees, key=lambda e: (e.version, e.enregistre_le))
+    # Les groupes du plus récent au plus ancien ; dans un groupe, l'ordre d'écriture (la création d'abord).
+    return [sorted(groupe, key=lambda e: e.pk) for _cle, groupe in groupes]
 
 
-def _contexte(request, action, form=None, conflit=None, annonce=None):
-    action = (
-        type(action)
-        .objects.filter(pk=action.pk)
-        .avec_drapeaux()
-        .select_related("obligation__bloc__engagement", "obligation__bloc__partie", "pilote", "referent")
-        .prefetch_related("partenaires", "quartiers")
-        .get()
-    )
+def _contexte(request, action, form=None, conflit=None, annonce=None, relire=True):
+    if relire:
+        action = get_action(request, action.pk)
     modifiable = peut_modifier(request.habilitation, action)
     if modifiable and form is None:
         form = MiseAJourForm(action=action)
@@ -54,7 +50,7 @@ def _rendre(request, contexte):
 def action(request, pk):
     """GET : la page. POST : la mise à jour (statut, avancement, commentaire, date d'effet), en place avec htmx."""
     if request.method == "GET":
-        return render(request, "engagements/action.html", _contexte(request, get_action(request, pk)))
+        return render(request, "engagements/action.html", _contexte(request, get_action(request, pk), relire=False))
     courante = get_action_modifiable(request, pk)
     form = MiseAJourForm(request.POST, action=courante)
     if not form.is_valid():

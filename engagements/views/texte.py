@@ -52,10 +52,16 @@ def engagement(request, numero):
     )
 
 
+def contexte_obligation(obligation):
+    return {"obligation": obligation, "bloc": obligation.bloc, "engagement": obligation.bloc.engagement}
+
+
 def obligation(request, pk):
+    """Le texte pour tous ; pour les membres du protocole, son exécution (actions, verdicts)."""
+    from engagements.views.verdicts import execution
+
     courante = _get_obligation(request, pk)
-    return render(
-        request,
-        "engagements/obligation.html",
-        {"obligation": courante, "bloc": courante.bloc, "engagement": courante.bloc.engagement},
-    )
+    contexte = contexte_obligation(courante)
+    if request.habilitation is not None:
+        contexte |= execution(request, courante)
+    return render(request, "engagements/obligation.html", contexte)

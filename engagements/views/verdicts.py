@@ -1,0 +1,60 @@
+"""L'exécution d'une obligation (ses actions, son verdict et leur histoire) et le verdict de la coordination."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from engagements.acces import actions_lisibles, get_obligation, peut_creer
+from engagements.forms import VerdictForm
+from engagements.models import Champ, Entree, Verdict
+from protocole.acces import coordination_requise
+
+
+def execution(request, obligation, form=None):
+    """Ce que la page d'une obligation montre aux membres du protocole, en un nombre fixe de requêtes."""
+    habilitation = request.habilitation
+    actions = (
+        actions_lisibles(request)
+        .filter(obligation=obligation, archivee=False)
+        .avec_drapeaux()
+        .select_related("pilote", "referent")
+        .prefetch_related("quartiers")
+        .order_by("echeance", "id")
+    )
+    historique = Entree.objects.filter(obligation=obligation, champ=Champ.VERDICT).select_related("auteur")
+    if form is None and habilitation.coordonne:
+        form = VerdictForm()
+    return {
+        "execution": True,
+        "actions": actions,
+        "verdict": Verdict.objects.filter(obligation=obligation).select_related("auteur").first(),
+        "historique_verdicts": historique.recentes(),
+        "verdict_form": form if habilitation.coordonne else None,
+        "peut_creer_action": peut_creer(habilitation),
+    }
+
+
+@coordination_requise
+@require_POST
+def verdict(request, pk):
+    obligation = get_obligation(request, pk)
+    form = VerdictForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            entree = Verdict.donner(
+                obligation, auteur=request.user, valeur=d["valeur"], date_effet=d["date_effet"], motif=d["commentaire"]
+            )
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            if entree is None:
+                messages.info(request, "Ce verdict est déjà celui de l'obligation à cette date : rien n'a changé.")
+            else:
+                messages.success(request, f"Verdict « {entree.valeurs()[1]} » enregistré au journal.")
+            return redirect("obligation", pk=obligation.pk)
+    from engagements.views.texte import contexte_obligation
+
+    contexte = contexte_obligation(obligation) | execution(request, obligation, form=form)
+    return render(request, "engagements/obligation.html", contexte, status=400)

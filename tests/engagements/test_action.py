@@ -1,0 +1,311 @@
+"""La page d'une action : lecture, mise à jour en deux temps (htmx ou non), conflit, création, modification."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from engagements.models import Action, Champ, Entree, Statut
+from tests.factories import AppartenanceFactory, ObligationFactory, OrganisationFactory, QuartierFactory
+from tests.factories_suivi import ROLES, ActionFactory, habilitation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pilote():
+    return OrganisationFactory(nom="Ville de Voiron")
+
+
+@pytest.fixture
+def action(pilote):
+    return ActionFactory(pilote=pilote, titre="Chantier éducatif d'été", statut=Statut.EN_COURS, avancement=20)
+
+
+@pytest.fixture
+def officier(action, pilote):
+    return habilitation(action.protocole, ROLES.CHARGE_DE_MISSION, pilote).utilisateur
+
+
+def mise_a_jour(action, **champs):
+    donnees = {
+        "statut": action.statut,
+        "avancement": action.avancement,
+        "commentaire": "",
+        "date_effet": timezone.localdate().isoformat(),
+        "version": action.version,
+    }
+    return donnees | champs
+
+
+def test_the_action_page_shows_details_obligation_in_context_and_journal(client, action, officier):
+    client.force_login(officier)
+    reponse = client.get(reverse("action", args=[action.pk]))
+    assertContains(reponse, "Chantier éducatif d&#x27;été")
+    assertContains(reponse, action.obligation.reference)
+    assertContains(reponse, action.obligation.texte)
+    assertContains(reponse, "Journal")
+    assertContains(reponse, "Création")
+    assertContains(reponse, 'name="statut"')
+
+
+def test_an_officer_updates_status_with_a_comment_and_the_journal_records_it(client, action, officier):
+    client.force_login(officier)
+    reponse = client.post(
+        reverse("action", args=[action.pk]),
+        mise_a_jour(action, statut=Statut.BLOQUE, avancement=35, commentaire="Le local n'est pas disponible"),
+    )
+    assertRedirects(reponse, reverse("action", args=[action.pk]), fetch_redirect_response=False)
+    action.refresh_from_db()
+    assert (action.statut, action.avancement, action.version) == (Statut.BLOQUE, 35, 2)
+    statut = Entree.objects.get(action=action, champ=Champ.STATUT, version=2)
+    assert (statut.statut_avant, statut.statut_apres, statut.auteur) == ("en_cours", "bloque", officier)
+    assert statut.commentaire == "Le local n'est pas disponible"
+    page = client.get(reverse("action", args=[action.pk]))
+    assertContains(page, "Mise à jour enregistrée au journal.")
+    assertContains(page, "« Le local n&#x27;est pas disponible »")
+
+
+def test_the_update_works_in_place_with_htmx(client, action, officier):
+    client.force_login(officier)
+    reponse = client.post(
+        reverse("action", args=[action.pk]), mise_a_jour(action, avancement=50), headers={"HX-Request": "true"}
+    )
+    assert reponse.status_code == 200
+    assert reponse.templates[0].name == "engagements/_suivi.html"
+    assertContains(reponse, "Mise à jour enregistrée au journal.")
+    assertContains(reponse, "20 % → 50 %")
+    assertNotContains(reponse, "<html")
+
+
+def test_a_refused_update_explains_in_french_keeps_what_was_typed_and_changes_nothing(client, action, officier):
+    client.force_login(officier)
+    reponse = client.post(
+        reverse("action", args=[action.pk]),
+        mise_a_jour(action, statut=Statut.ABANDONNE, avancement=150, commentaire=""),
+    )
+    assert reponse.status_code == 200
+    assertContains(reponse, "L&#x27;avancement va de 0 à 100 %.")
+    assertContains(reponse, "Un commentaire est obligatoire quand l&#x27;action devient « abandonné ».")
+    assertContains(reponse, 'value="150"')
+    action.refresh_from_db()
+    assert (action.statut, action.version) == (Statut.EN_COURS, 1)
+
+
+def test_realise_requires_one_hundred_percent_and_the_effect_date_cannot_be_in_the_future(client, action, officier):
+    client.force_login(officier)
+    demain = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    reponse = client.post(
+        reverse("action", args=[action.pk]),
+        mise_a_jour(action, statut=Statut.REALISE, avancement=90, date_effet=demain),
+    )
+    assertContains(reponse, "Une action réalisée est avancée à 100 %.")
+    assertContains(reponse, "La date d&#x27;effet ne peut pas être dans le futur.")
+    assert Action.objects.get(pk=action.pk).version == 1
+
+
+def test_a_stale_update_is_refused_shows_what_changed_and_keeps_the_typing(client, action, officier):
+    collegue = habilitation(action.protocole, ROLES.COORDINATEUR, first_name="Nadia", last_name="Roux").utilisateur
+    ouverte = mise_a_jour(action)
+    action.enregistrer(auteur=collegue, date_effet=timezone.localdate(), avancement=60, commentaire="revue")
+    client.force_login(officier)
+    reponse = client.post(reverse("action", args=[action.pk]), ouverte | {"avancement": 45, "commentaire": "à moi"})
+    assertContains(reponse, "Quelqu'un a modifié cette action")
+    assertContains(reponse, "20 % → 60 %, par Nadia Roux")
+    assertContains(reponse, 'value="45"')
+    assertContains(reponse, "à moi")
+    action.refresh_from_db()
+    assert action.avancement == 60
+    # Relu, le formulaire porte la nouvelle version : le second envoi passe.
+    client.post(reverse("action", args=[action.pk]), ouverte | {"avancement": 45, "version": action.version})
+    action.refresh_from_db()
+    assert action.avancement == 45
+
+
+def test_a_comment_alone_is_kept_as_a_journal_note(client, action, officier):
+    client.force_login(officier)
+    client.post(reverse("action", args=[action.pk]), mise_a_jour(action, commentaire="Réunion avec le bailleur"))
+    note = Entree.objects.get(action=action, champ=Champ.NOTE)
+    assert note.commentaire == "Réunion avec le bailleur"
+
+
+def test_a_reader_sees_no_update_form_and_cannot_post(client, action):
+    lecteur = habilitation(action.protocole, ROLES.LECTEUR).utilisateur
+    client.force_login(lecteur)
+    assertNotContains(client.get(reverse("action", args=[action.pk])), 'name="statut"')
+    assert client.post(reverse("action", args=[action.pk]), mise_a_jour(action, avancement=90)).status_code == 403
+    assert Action.objects.get(pk=action.pk).avancement == 20
+
+
+def test_the_action_page_query_count_does_not_grow_with_the_journal(
+    client, action, officier, django_assert_num_queries
+):
+    client.force_login(officier)
+    url = reverse("action", args=[action.pk])
+    client.get(url)
+    with django_assert_num_queries(9):
+        client.get(url)
+    quartiers = [QuartierFactory(protocole=action.protocole) for _ in range(3)]
+    for n in range(10):
+        action.enregistrer(
+            auteur=officier,
+            date_effet=timezone.localdate(),
+            avancement=21 + n,
+            quartiers=(n % 2 == 0, quartiers[: n % 3 + 1]),
+            commentaire=f"étape {n}",
+        )
+        action.partenaires.add(OrganisationFactory())
+    with django_assert_num_queries(9):
+        client.get(url)
+
+
+# -- création et modification ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def obligation_caf():
+    obligation = ObligationFactory(bloc__partie__code="CAF")
+    return obligation
+
+
+def creation(obligation, pilote, **champs):
+    quartier = QuartierFactory(protocole=obligation.protocole)
+    donnees = {
+        "titre": "Ateliers parents-enfants",
+        "description": "Ateliers hebdomadaires au centre social.",
+        "obligation": obligation.pk,
+        "pilote": pilote.pk,
+        "quartiers": [quartier.pk],
+        "date_debut": "2024-01-01",
+        "echeance": "2024-12-31",
+        "budget": "1500.50",
+        "statut": Statut.A_VENIR,
+        "avancement": 0,
+        "commentaire": "",
+        "date_effet": timezone.localdate().isoformat(),
+    }
+    return donnees | champs
+
+
+def test_an_officer_creates_an_action_under_an_obligation_of_their_party(client, obligation_caf):
+    caf = OrganisationFactory(nom="CAF de l'Isère")
+    AppartenanceFactory(partie=obligation_caf.bloc.partie, organisation=caf)
+    officier = habilitation(obligation_caf.protocole, ROLES.CHARGE_DE_MISSION, caf).utilisateur
+    client.force_login(officier)
+    reponse = client.post(reverse("action_creer"), creation(obligation_caf, caf))
+    nouvelle = Action.objects.get(titre="Ateliers parents-enfants")
+    assertRedirects(reponse, reverse("action", args=[nouvelle.pk]))
+    assert (nouvelle.pilote, nouvelle.protocole, str(nouvelle.budget)) == (caf, obligation_caf.protocole, "1500.50")
+    assert Entree.objects.filter(action=nouvelle, champ=Champ.CREATION, auteur=officier).exists()
+
+
+def test_an_officer_cannot_create_for_another_organisation_nor_outside_their_parties(client, obligation_caf):
+    caf = OrganisationFactory()
+    officier = habilitation(obligation_caf.protocole, ROLES.CHARGE_DE_MISSION, caf).utilisateur
+    client.force_login(officier)
+    autre = OrganisationFactory()
+    reponse = client.post(reverse("action_creer"), creation(obligation_caf, autre))
+    assert reponse.status_code == 200
+    assertContains(reponse, "Sélectionnez un choix valide", count=2)  # obligation hors de ses parties, pilote étranger
+    assertContains(reponse, "Ateliers parents-enfants")
+    assert not Action.objects.exists()
+
+
+def test_creation_explains_dates_and_quartiers_in_french(client, obligation_caf):
+    coordination = habilitation(obligation_caf.protocole, ROLES.COORDINATEUR).utilisateur
+    client.force_login(coordination)
+    pilote = OrganisationFactory()
+    donnees = creation(obligation_caf, pilote, echeance="2023-01-01", quartiers=[])
+    reponse = client.post(reverse("action_creer"), donnees)
+    assertContains(reponse, "L&#x27;échéance ne peut pas précéder le début.")
+    assertContains(reponse, "Choisissez au moins un quartier, ou « tout le territoire ».")
+    assert not Action.objects.exists()
+
+
+def test_editing_an_action_journals_the_tracked_fields_and_refuses_a_stale_version(client, action, officier):
+    client.force_login(officier)
+    autre_quartier = QuartierFactory(protocole=action.protocole)
+    donnees = {
+        "titre": "Chantier éducatif d'été (renommé)",
+        "obligation": action.obligation_id,
+        "pilote": action.pilote_id,
+        "tout_le_territoire": "on",
+        "echeance": "2030-06-30",
+        "statut": Statut.EN_COURS,
+        "avancement": 20,
+        "commentaire": "Étendu à tout le territoire",
+        "date_effet": timezone.localdate().isoformat(),
+        "version": action.version,
+    }
+    reponse = client.post(reverse("action_modifier", args=[action.pk]), donnees)
+    assertRedirects(reponse, reverse("action", args=[action.pk]), fetch_redirect_response=False)
+    action.refresh_from_db()
+    assert action.titre.endswith("(renommé)") and action.tout_le_territoire
+    assert set(Entree.objects.filter(action=action, version=2).values_list("champ", flat=True)) == {
+        "echeance",
+        "quartiers",
+    }
+    perime = donnees | {"quartiers": [autre_quartier.pk], "tout_le_territoire": "", "version": 1}
+    reponse = client.post(reverse("action_modifier", args=[action.pk]), perime)
+    assertContains(reponse, "Quelqu'un a modifié cette action")
+    assert Action.objects.get(pk=action.pk).tout_le_territoire
+
+
+def test_archiving_requires_a_reason_and_keeps_the_action_readable(client, action, officier):
+    client.force_login(officier)
+    url = reverse("action_archiver", args=[action.pk])
+    donnees = {"version": action.version, "date_effet": timezone.localdate().isoformat(), "commentaire": ""}
+    client.post(url, donnees)
+    assert not Action.objects.get(pk=action.pk).archivee
+    assertRedirects(
+        client.post(url, donnees | {"commentaire": "Doublon"}), reverse("actions"), fetch_redirect_response=False
+    )
+    assert Action.objects.get(pk=action.pk).archivee
+    assert client.get(reverse("action", args=[action.pk])).status_code == 200
+
+
+# -- verdicts --------------------------------------------------------------------------------------------------------
+
+
+def test_the_coordination_gives_a_verdict_with_a_reason_and_it_is_journaled(client, action):
+    coordination = habilitation(action.protocole, ROLES.COORDINATEUR).utilisateur
+    client.force_login(coordination)
+    url = reverse("verdict", args=[action.obligation_id])
+    donnees = {"valeur": "partiel", "commentaire": "", "date_effet": timezone.localdate().isoformat()}
+    reponse = client.post(url, donnees)
+    assert reponse.status_code == 400
+    assertContains(reponse, "Le motif du verdict est obligatoire.", status_code=400)
+    client.post(url, donnees | {"commentaire": "Deux actions sur trois engagées"})
+    page = client.get(reverse("obligation", args=[action.obligation_id]))
+    assertContains(page, "partiellement tenu")
+    assertContains(page, "Deux actions sur trois engagées")
+
+
+def test_a_missing_verdict_reads_as_not_evaluated_and_officers_get_no_verdict_form(client, action, officier):
+    client.force_login(officier)
+    page = client.get(reverse("obligation", args=[action.obligation_id]))
+    assertContains(page, "non évalué")
+    assertContains(page, "Chantier éducatif d&#x27;été")
+    assertNotContains(page, "Donner un verdict")
+
+
+def test_the_obligation_page_shows_no_execution_to_visitors(client, action):
+    page = client.get(reverse("obligation", args=[action.obligation_id]))
+    assertNotContains(page, "Chantier éducatif")
+    assertNotContains(page, "non évalué")
+
+
+def test_the_obligation_page_query_count_does_not_grow_with_actions(
+    client, action, officier, django_assert_num_queries
+):
+    client.force_login(officier)
+    url = reverse("obligation", args=[action.obligation_id])
+    client.get(url)
+    with django_assert_num_queries(10):
+        client.get(url)
+    for _ in range(10):
+        ActionFactory(obligation=action.obligation, pilote=OrganisationFactory(), tout_le_territoire=True)
+    with django_assert_num_queries(10):
+        client.get(url)
