@@ -19,7 +19,11 @@ install: $(STAMP)
 run: $(STAMP)
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py charger_protocole
+	DEBUG=true $(PY) manage.py demo
 	DEBUG=true $(PY) manage.py runserver $(HOST)
+
+demo: $(STAMP)
+	DEBUG=true $(PY) manage.py demo
 
 test: $(STAMP)
 	$(PY) -m pytest tests -q

@@ -64,8 +64,9 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(echeance__lt=le or aujourd_hui()).exclude(statut__in=STATUTS_CLOS)
 
     def sans_nouvelles(self, jours=JOURS_SANS_NOUVELLES):
-        """Aucun changement enregistré depuis `jours` jours."""
-        return self.filter(maj_le__lt=timezone.now() - datetime.timedelta(days=jours))
+        """Actions ouvertes sans aucun changement enregistré depuis `jours` jours."""
+        limite = timezone.now() - datetime.timedelta(days=jours)
+        return self.filter(maj_le__lt=limite).exclude(statut__in=STATUTS_CLOS)
 
     def dans_quartier(self, quartier):
         """Les actions du quartier, celles « tout le territoire » comprises."""
@@ -79,7 +80,9 @@ class ActionQuerySet(models.QuerySet):
         retard = Q(echeance__lt=le) & ~Q(statut__in=STATUTS_CLOS)
         return self.annotate(
             est_en_retard=models.ExpressionWrapper(retard, output_field=models.BooleanField()),
-            sans_maj=models.ExpressionWrapper(Q(maj_le__lt=limite), output_field=models.BooleanField()),
+            sans_maj=models.ExpressionWrapper(
+                Q(maj_le__lt=limite) & ~Q(statut__in=STATUTS_CLOS), output_field=models.BooleanField()
+            ),
         )
 
     def etat_au(self, date):
