@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from engagements.models import Bloc, Engagement
 from protocole.middleware import SESSION_KEY, protocoles_lisibles
@@ -23,6 +23,7 @@ def _engagements_avec_blocs(protocole):
     return engagements
 
 
+@require_safe
 def accueil(request):
     protocole = request.protocole
     if not protocole:
@@ -46,6 +47,7 @@ def accueil(request):
     )
 
 
+@require_safe
 def quartiers(request):
     protocole = request.protocole
     liste = list(protocole.quartiers.order_by("ordre", "nom")) if protocole else []

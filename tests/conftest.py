@@ -58,5 +58,7 @@ def statiques_sans_collectstatic(tmp_path_factory):
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
         STATIC_ROOT=tmp_path_factory.mktemp("staticfiles"),
+        # Un hachage rapide : les tests créent beaucoup de comptes, la robustesse du hachage n'y sert à rien.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):
         yield

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from engagements.models import Bloc, Engagement, Obligation, Paragraphe
 
@@ -35,6 +36,7 @@ def _get_obligation(request, pk):
     )
 
 
+@require_safe
 def engagement(request, numero):
     courant = _get_engagement(request, numero)
     # La liste des engagements sert au menu et à la navigation précédent / suivant : une seule requête.
@@ -56,6 +58,7 @@ def contexte_obligation(obligation):
     return {"obligation": obligation, "bloc": obligation.bloc, "engagement": obligation.bloc.engagement}
 
 
+@require_safe
 def obligation(request, pk):
     """Le texte pour tous ; pour les membres du protocole, son exécution (actions, verdicts)."""
     from engagements.views.verdicts import execution

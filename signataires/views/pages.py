@@ -4,10 +4,12 @@ from collections import defaultdict
 
 from django.db.models import Prefetch
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from signataires.models import Appartenance
 
 
+@require_safe
 def signataires(request):
     protocole = request.protocole
     if not protocole:

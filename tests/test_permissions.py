@@ -1,0 +1,193 @@
+"""La matrice des permissions : chaque URL du projet, chaque persona, la réponse attendue.
+
+Un test échoue si une URL du projet n'a pas sa ligne ici : une nouvelle page ne peut pas arriver sans contrôle.
+"""
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from engagements.models import Statut
+from tests.factories import EngagementFactory, ObligationFactory, OrganisationFactory, QuartierFactory
+from tests.factories_suivi import ROLES, ActionFactory, habilitation
+
+PERSONAS = ["anonyme", "autre_protocole", "lecteur", "cdm_autre", "cdm_pilote", "coordinateur", "administrateur"]
+CONNEXION = "connexion"  # redirection vers la page de connexion
+
+TOUS = dict.fromkeys(PERSONAS, 200)
+
+
+def sauf(base, **ecarts):
+    return base | ecarts
+
+
+MEMBRES = sauf(TOUS, anonyme=CONNEXION)
+LECTURE_ACTION = sauf(MEMBRES, autre_protocole=404)
+ECRITURE_ACTION = {
+    "anonyme": CONNEXION,
+    "autre_protocole": 404,
+    "lecteur": 403,
+    "cdm_autre": 403,
+    "cdm_pilote": 302,
+    "coordinateur": 302,
+    "administrateur": 302,
+}
+COORDINATION = sauf(MEMBRES, lecteur=403, cdm_autre=403, cdm_pilote=403)
+
+
+def aujourd_hui():
+    return timezone.localdate().isoformat()
+
+
+def maj(ctx):
+    action = ctx["action"]
+    return {
+        "statut": Statut.EN_COURS,
+        "avancement": 55,
+        "commentaire": "",
+        "date_effet": aujourd_hui(),
+        "version": action.version,
+    }
+
+
+# nom de l'URL → (arguments, {méthode: (réponses par persona, données POST)}, méthode refusée)
+MATRICE = {
+    "accueil": (None, {"GET": TOUS}, "POST"),
+    "quartiers": (None, {"GET": TOUS}, "POST"),
+    "signataires": (None, {"GET": TOUS}, "POST"),
+    "engagement": (lambda c: [c["obligation"].bloc.engagement.numero], {"GET": TOUS}, "POST"),
+    "obligation": (lambda c: [c["obligation"].pk], {"GET": sauf(TOUS, autre_protocole=404)}, "POST"),
+    "choisir_protocole": (None, {"POST": dict.fromkeys(PERSONAS, 302)}, "GET"),
+    "verdict": (
+        lambda c: [c["obligation"].pk],
+        {"POST": sauf(COORDINATION, autre_protocole=404, coordinateur=302, administrateur=302)},
+        "GET",
+    ),
+    "actions": (None, {"GET": MEMBRES}, "POST"),
+    "mes_actions": (None, {"GET": MEMBRES}, "POST"),
+    "action_creer": (None, {"GET": sauf(MEMBRES, lecteur=403)}, "PUT"),
+    "action": (lambda c: [c["action"].pk], {"GET": LECTURE_ACTION, "POST": ECRITURE_ACTION}, "PUT"),
+    "action_modifier": (
+        lambda c: [c["action"].pk],
+        {"GET": sauf(ECRITURE_ACTION, cdm_pilote=200, coordinateur=200, administrateur=200)},
+        "PUT",
+    ),
+    "action_archiver": (lambda c: [c["action"].pk], {"POST": ECRITURE_ACTION}, "GET"),
+    "connexion": (None, {"GET": TOUS}, "PUT"),
+    "deconnexion": (None, {"POST": dict.fromkeys(PERSONAS, 302)}, "GET"),
+    "password_reset": (None, {"GET": TOUS}, "PUT"),
+    "password_reset_done": (None, {"GET": TOUS}, "PUT"),
+    "password_reset_confirm": (lambda c: ["MQ", "jeton-invalide"], {"GET": TOUS}, "PUT"),
+    "password_reset_complete": (None, {"GET": TOUS}, "PUT"),
+    "password_change": (None, {"GET": sauf(TOUS, anonyme=CONNEXION)}, "PUT"),
+    "password_change_done": (None, {"GET": sauf(TOUS, anonyme=CONNEXION)}, "PUT"),
+    "invitation": (None, {"GET": COORDINATION}, "PUT"),
+    "invitation_accepter": (lambda c: [c["uid"], c["jeton"]], {"GET": dict.fromkeys(PERSONAS, 302)}, "PUT"),
+}
+
+DONNEES = {
+    ("verdict", "POST"): lambda c: {"valeur": "tenu", "commentaire": "Revue annuelle", "date_effet": aujourd_hui()},
+    ("action", "POST"): maj,
+    ("action_archiver", "POST"): lambda c: {
+        "commentaire": "Doublon",
+        "date_effet": aujourd_hui(),
+        "version": c["action"].version,
+    },
+    ("choisir_protocole", "POST"): lambda c: {"protocole": c["obligation"].protocole.slug},
+}
+
+
+def noms_des_urls(motifs=None):
+    for motif in motifs if motifs is not None else get_resolver().url_patterns:
+        if isinstance(motif, URLResolver):
+            if motif.namespace != "admin":
+                yield from noms_des_urls(motif.url_patterns)
+        else:
+            yield motif.name
+
+
+def test_every_url_of_the_project_has_a_line_in_the_permission_matrix():
+    assert set(noms_des_urls()) == set(MATRICE)
+
+
+@pytest.fixture
+def contexte(db):
+    obligation = ObligationFactory()
+    protocole = obligation.protocole
+    QuartierFactory(protocole=protocole)
+    pilote = OrganisationFactory()
+    action = ActionFactory(obligation=obligation, pilote=pilote)
+    autre_obligation = ObligationFactory()
+    EngagementFactory(protocole=autre_obligation.protocole, numero=obligation.bloc.engagement.numero)
+    invite = habilitation(protocole, ROLES.LECTEUR).utilisateur
+    return {
+        "obligation": obligation,
+        "action": action,
+        "uid": urlsafe_base64_encode(force_bytes(invite.pk)),
+        "jeton": default_token_generator.make_token(invite),
+        "comptes": {
+            "autre_protocole": habilitation(autre_obligation.protocole, ROLES.COORDINATEUR),
+            "lecteur": habilitation(protocole, ROLES.LECTEUR),
+            "cdm_autre": habilitation(protocole, ROLES.CHARGE_DE_MISSION),
+            "cdm_pilote": habilitation(protocole, ROLES.CHARGE_DE_MISSION, pilote),
+            "coordinateur": habilitation(protocole, ROLES.COORDINATEUR),
+            "administrateur": habilitation(protocole, ROLES.ADMINISTRATEUR, is_staff=True, is_superuser=True),
+        },
+    }
+
+
+def _cas():
+    for nom, (_args, methodes, _refusee) in MATRICE.items():
+        for methode, reponses in methodes.items():
+            for persona, attendu in reponses.items():
+                yield pytest.param(nom, methode, persona, attendu, id=f"{nom}-{methode}-{persona}")
+
+
+def _url(nom, ctx):
+    args = MATRICE[nom][0]
+    return reverse(nom, args=args(ctx) if args else None)
+
+
+def _connecter(client, ctx, persona):
+    if persona != "anonyme":
+        client.force_login(ctx["comptes"][persona].utilisateur)
+
+
+@pytest.mark.parametrize(("nom", "methode", "persona", "attendu"), list(_cas()))
+def test_permission_matrix(client, contexte, nom, methode, persona, attendu):
+    _connecter(client, contexte, persona)
+    url = _url(nom, contexte)
+    if methode == "GET":
+        reponse = client.get(url)
+    else:
+        donnees = DONNEES.get((nom, methode), lambda c: {})(contexte)
+        reponse = client.post(url, donnees)
+    if attendu == CONNEXION:
+        assert reponse.status_code == 302
+        assert reponse.url.startswith(reverse("connexion") + "?next=")
+    else:
+        assert reponse.status_code == attendu, reponse.content[:2000]
+
+
+@pytest.mark.parametrize("nom", list(MATRICE))
+def test_wrong_http_methods_are_refused(client, contexte, nom):
+    _connecter(client, contexte, "coordinateur")
+    methode = MATRICE[nom][2]
+    reponse = getattr(client, methode.lower())(_url(nom, contexte))
+    assert reponse.status_code == 405
+
+
+@pytest.mark.parametrize(("persona", "attendu"), [("anonyme", 302), ("coordinateur", 302), ("administrateur", 200)])
+def test_the_admin_is_for_staff_only(client, contexte, persona, attendu):
+    _connecter(client, contexte, persona)
+    assert client.get(reverse("admin:index")).status_code == attendu
+
+
+def test_a_user_of_another_protocol_sees_nothing_of_this_one(client, contexte):
+    _connecter(client, contexte, "autre_protocole")
+    action = contexte["action"]
+    assert action.titre.encode() not in client.get(reverse("actions")).content
+    assert action.titre.encode() not in client.get(reverse("mes_actions")).content
