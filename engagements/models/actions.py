@@ -101,7 +101,14 @@ class ActionQuerySet(models.QuerySet):
                 obligation_au=F("obligation_id"),
                 territoire_au=F("tout_le_territoire"),
                 entree_quartiers_au=Value(None, output_field=models.BigIntegerField()),
+                engagement_au=F("obligation__bloc__engagement__numero"),
+                partie_au=F("obligation__bloc__partie__code"),
+                maj_au=F("maj_le__date"),
             )
+
+        from engagements.models.texte import Obligation
+
+        _obligations = Obligation.objects.order_by()
 
         def dernier(champ, colonne):
             entrees = Entree.objects.filter(action=OuterRef("pk"), champ=champ, date_effet__lte=date)
@@ -119,16 +126,34 @@ class ActionQuerySet(models.QuerySet):
                 obligation_au=dernier(Champ.OBLIGATION, "obligation_apres_id"),
                 territoire_au=dernier(Champ.QUARTIERS, "territoire_apres"),
                 entree_quartiers_au=dernier(Champ.QUARTIERS, "id"),
+                maj_au=Subquery(
+                    Entree.objects.filter(action=OuterRef("pk"), date_effet__lte=date)
+                    .order_by("-date_effet")
+                    .values("date_effet")[:1]
+                ),
             )
             .filter(archivee_au=False)
+            .annotate(
+                engagement_au=Subquery(
+                    _obligations.filter(pk=OuterRef("obligation_au")).values("bloc__engagement__numero")
+                ),
+                partie_au=Subquery(_obligations.filter(pk=OuterRef("obligation_au")).values("bloc__partie__code")),
+            )
         )
 
     def dans_quartier_au(self, quartier, date):
         """Sur un `etat_au(date)` : les actions du quartier à cette date (« tout le territoire » compris)."""
-        if date >= aujourd_hui():
-            return self.dans_quartier(quartier)
+        return self.filter(condition_quartier(quartier, date))
+
+
+def condition_quartier(quartier, date):
+    """La condition « dans le quartier au jour `date` » sur un `etat_au(date)`, « tout le territoire » compris.
+    `quartier` peut être un quartier, un identifiant ou une expression (OuterRef)."""
+    if date >= aujourd_hui():
+        lien = Action.quartiers.through.objects.filter(action=OuterRef("pk"), quartier=quartier)
+    else:
         lien = EntreeQuartier.objects.filter(entree=OuterRef("entree_quartiers_au"), quartier=quartier, apres=True)
-        return self.filter(Q(Exists(lien)) | Q(territoire_au=True))
+    return Q(Exists(lien)) | Q(territoire_au=True)
 
 
 class Action(models.Model):
@@ -281,9 +306,15 @@ class Action(models.Model):
                 change = True
         return change
 
-    def archiver(self, *, auteur, date_effet, commentaire="", version=None):
+    def archiver(self, *, auteur, date_effet, commentaire="", version=None, maintenant=None):
+        """Archive l'action (elle sort des tableaux à partir de `date_effet`, son journal reste lisible)."""
         return self.enregistrer(
-            auteur=auteur, date_effet=date_effet, commentaire=commentaire, version=version, archivee=True
+            auteur=auteur,
+            date_effet=date_effet,
+            commentaire=commentaire,
+            version=version,
+            maintenant=maintenant,
+            archivee=True,
         )
 
     def _changer(self, nom, valeur, commun):

@@ -1,0 +1,142 @@
+"""Les exports de la liste des actions, en CSV qu'Excel ouvre tel quel en français et en XLSX.
+
+Une colonne est un en-tête et une fonction qui tire de l'action une valeur typée (texte, nombre, date) ; chaque
+format la met en forme à sa façon. Tout texte saisi qui commence comme une formule est neutralisé (injection CSV).
+"""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from engagements.models import ValeurVerdict
+
+DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
+TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _quartiers(action):
+    if action.tout_le_territoire:
+        return "Tout le territoire"
+    return ", ".join(q.nom for q in action.quartiers.all())
+
+
+def _verdict(action):
+    verdict = getattr(action.obligation, "verdict", None)
+    return verdict.get_valeur_display() if verdict else ValeurVerdict.NON_EVALUE.label
+
+
+COLONNES = [
+    ("Référence", lambda a: a.obligation.reference),
+    ("Titre", lambda a: a.titre),
+    ("Description", lambda a: a.description),
+    ("Engagement", lambda a: f"N°{a.obligation.bloc.engagement.numero}"),
+    ("Partie", lambda a: a.obligation.bloc.partie.nom_court),
+    ("Pilote", lambda a: a.pilote.nom),
+    ("Partenaires", lambda a: ", ".join(p.nom for p in a.partenaires.all())),
+    ("Référent·e", lambda a: str(a.referent) if a.referent else ""),
+    ("Quartiers", _quartiers),
+    ("Statut", lambda a: a.get_statut_display()),
+    ("En retard", lambda a: a.est_en_retard),
+    ("Sans nouvelles depuis 90 jours", lambda a: a.sans_maj),
+    ("Avancement (%)", lambda a: a.avancement),
+    ("Début", lambda a: a.date_debut),
+    ("Échéance", lambda a: a.echeance),
+    ("Budget (€)", lambda a: a.budget),
+    ("Verdict de l'obligation", _verdict),
+    ("Archivée", lambda a: a.archivee),
+    ("Dernière mise à jour", lambda a: timezone.localtime(a.maj_le).date()),
+]
+ENTETES = [entete for entete, _valeur in COLONNES]
+
+
+def lignes(actions):
+    """Les valeurs typées de chaque action, dans l'ordre des colonnes."""
+    for action in actions:
+        yield [valeur(action) for _entete, valeur in COLONNES]
+
+
+def neutraliser(texte):
+    """Un texte qu'un tableur prendrait pour une formule est précédé d'une apostrophe."""
+    return f"'{texte}" if texte.startswith(DEBUTS_DE_FORMULE) else texte
+
+
+def en_texte_francais(valeur):
+    """Une valeur comme l'écrit un tableur réglé en français : 31/12/2024, 1234,50, oui / non."""
+    if valeur is None:
+        return ""
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
+    if isinstance(valeur, datetime.date):
+        return f"{valeur:%d/%m/%Y}"
+    if isinstance(valeur, Decimal):
+        return f"{valeur:.2f}".replace(".", ",")
+    if isinstance(valeur, int):
+        return str(valeur)
+    return neutraliser(str(valeur))
+
+
+def nom_de_fichier(protocole, extension):
+    return f"actions-{protocole.slug}-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+def _piece_jointe(reponse, nom):
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+    return reponse
+
+
+def exporter_csv(actions, protocole):
+    """Séparateur « ; » et UTF-8 avec BOM : Excel en français ouvre le fichier d'un double clic, accents compris."""
+    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
+    reponse.write("\ufeff")
+    ecrivain = csv.writer(reponse, delimiter=";")
+    ecrivain.writerow(ENTETES)
+    for ligne in lignes(actions):
+        ecrivain.writerow([en_texte_francais(v) for v in ligne])
+    return _piece_jointe(reponse, nom_de_fichier(protocole, "csv"))
+
+
+def exporter_xlsx(actions, protocole):
+    """Des cellules typées (dates, nombres) au format français ; un texte n'y devient jamais une formule."""
+    classeur = Workbook()
+    feuille = classeur.active
+    feuille.title = "Actions"
+    feuille.append(ENTETES)
+    for cellule in feuille[1]:
+        cellule.font = Font(bold=True)
+    for ligne in lignes(actions):
+        feuille.append([_pour_xlsx(v) for v in ligne])
+    for cellules in feuille.iter_rows(min_row=2):
+        for cellule in cellules:
+            if isinstance(cellule.value, datetime.date):
+                cellule.number_format = "DD/MM/YYYY"
+            elif isinstance(cellule.value, Decimal):
+                cellule.number_format = "#,##0.00"
+            elif isinstance(cellule.value, str) and cellule.value.startswith(DEBUTS_DE_FORMULE):
+                cellule.data_type = "s"  # openpyxl prend « =… » pour une formule : on le garde pour du texte
+                cellule.quotePrefix = True
+    for rang, entete in enumerate(ENTETES, start=1):
+        feuille.column_dimensions[get_column_letter(rang)].width = max(12, min(len(entete) + 4, 40))
+    feuille.freeze_panes = "A2"
+    feuille.auto_filter.ref = feuille.dimensions
+    flux = io.BytesIO()
+    classeur.save(flux)
+    return _piece_jointe(HttpResponse(flux.getvalue(), content_type=TYPE_XLSX), nom_de_fichier(protocole, "xlsx"))
+
+
+def _pour_xlsx(valeur):
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
+    if isinstance(valeur, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", valeur)  # des caractères de contrôle qu'un classeur refuse
+    return valeur
+
+
+EXPORTS = {"csv": exporter_csv, "xlsx": exporter_xlsx}

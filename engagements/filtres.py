@@ -1,0 +1,160 @@
+"""Les filtres de la liste des actions : chaque choix proposé est limité au protocole courant."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from engagements.forms import DateInput
+from engagements.models import Action, Engagement, Statut, ValeurVerdict
+from protocole.formulaires import Accessible
+from protocole.models import Quartier
+from signataires.models import Appartenance, Organisation, Partie, Utilisateur
+
+
+class FormulaireFiltres(Accessible, forms.Form):
+    """Le formulaire que django-filter construit : étiquettes en français, rendu accessible."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partie"].label_from_instance = lambda partie: partie.nom
+        self.fields["organisation"].label_from_instance = lambda organisation: organisation.nom
+        self.fields["quartier"].label_from_instance = lambda q: f"{q.nom} ({q.get_nature_display()})"
+
+
+class CaseACocher(django_filters.BooleanFilter):
+    """Une case : cochée, le filtre s'applique ; décochée, il ne restreint rien."""
+
+    field_class = forms.BooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.CheckboxInput)
+        super().__init__(*args, **kwargs)
+
+
+def _protocole(request):
+    return request.protocole
+
+
+def engagements(request):
+    return Engagement.objects.filter(protocole=_protocole(request)).order_by("numero")
+
+
+def parties(request):
+    return Partie.objects.filter(protocole=_protocole(request)).order_by("ordre")
+
+
+def quartiers(request):
+    return Quartier.objects.filter(protocole=_protocole(request))
+
+
+def referents(request):
+    """Les personnes qui tiennent un rôle dans ce protocole (une habilitation au plus par protocole)."""
+    return Utilisateur.objects.filter(habilitations__protocole=_protocole(request))
+
+
+def organisations(request):
+    """Les organisations qui pilotent ou accompagnent une action du protocole, ou qui sont membres d'une partie."""
+    protocole = _protocole(request)
+    pilote = Action.objects.filter(protocole=protocole, pilote=OuterRef("pk"))
+    partenaire = Action.partenaires.through.objects.filter(action__protocole=protocole, organisation=OuterRef("pk"))
+    membre = Appartenance.objects.filter(partie__protocole=protocole, organisation=OuterRef("pk"))
+    return Organisation.objects.filter(Q(Exists(pilote)) | Q(Exists(partenaire)) | Q(Exists(membre)))
+
+
+class FiltreActions(django_filters.FilterSet):
+    """Les filtres de /actions/. Les actions archivées sont écartées tant que « inclure les archivées » n'est pas
+    cochée ; la recherche libre demande que chaque mot figure dans le titre, la description ou l'obligation."""
+
+    q = django_filters.CharFilter(
+        label="Rechercher",
+        method="chercher",
+        help_text="Dans le titre, la description, la référence ou le texte de l'obligation.",
+    )
+    engagement = django_filters.ModelChoiceFilter(
+        label="Engagement",
+        field_name="obligation__bloc__engagement",
+        queryset=engagements,
+        empty_label="Tous les engagements",
+    )
+    partie = django_filters.ModelChoiceFilter(
+        label="Partie", field_name="obligation__bloc__partie", queryset=parties, empty_label="Toutes les parties"
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label="Organisation (pilote ou partenaire)",
+        method="filtrer_organisation",
+        queryset=organisations,
+        empty_label="Toutes les organisations",
+    )
+    referent = django_filters.ModelChoiceFilter(
+        label="Référent·e", queryset=referents, empty_label="Toutes les personnes"
+    )
+    quartier = django_filters.ModelChoiceFilter(
+        label="Quartier",
+        method="filtrer_quartier",
+        queryset=quartiers,
+        empty_label="Tous les quartiers",
+        help_text="Les actions « tout le territoire » sont comprises.",
+    )
+    statut = django_filters.ChoiceFilter(label="Statut", choices=Statut.choices, empty_label="Tous les statuts")
+    verdict = django_filters.ChoiceFilter(
+        label="Verdict de l'obligation",
+        choices=ValeurVerdict.choices,
+        method="filtrer_verdict",
+        empty_label="Tous les verdicts",
+    )
+    sans_maj_depuis = django_filters.DateFilter(
+        label="Sans mise à jour depuis le",
+        method="filtrer_sans_maj",
+        widget=DateInput(),
+        help_text="Aucun changement enregistré depuis cette date.",
+    )
+    en_retard = CaseACocher(label="En retard seulement", method="filtrer_en_retard")
+    archivees = CaseACocher(label="Inclure les archivées", method="inclure_archivees")
+
+    class Meta:
+        model = Action
+        fields = []
+        form = FormulaireFiltres
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("archivees"):
+            queryset = queryset.filter(archivee=False)
+        return queryset
+
+    def chercher(self, queryset, name, value):
+        for mot in value.split():
+            queryset = queryset.filter(
+                Q(titre__icontains=mot)
+                | Q(description__icontains=mot)
+                | Q(obligation__reference__icontains=mot)
+                | Q(obligation__texte__icontains=mot)
+            )
+        return queryset
+
+    def filtrer_organisation(self, queryset, name, organisation):
+        partenaire = Action.partenaires.through.objects.filter(action=OuterRef("pk"), organisation=organisation)
+        return queryset.filter(Q(pilote=organisation) | Q(Exists(partenaire)))
+
+    def filtrer_quartier(self, queryset, name, quartier):
+        return queryset.dans_quartier(quartier)
+
+    def filtrer_verdict(self, queryset, name, valeur):
+        if valeur == ValeurVerdict.NON_EVALUE:
+            return queryset.filter(
+                Q(obligation__verdict__isnull=True) | Q(obligation__verdict__valeur=ValeurVerdict.NON_EVALUE)
+            )
+        return queryset.filter(obligation__verdict__valeur=valeur)
+
+    def filtrer_sans_maj(self, queryset, name, date):
+        debut_du_jour = datetime.datetime.combine(date, datetime.time.min, tzinfo=timezone.get_current_timezone())
+        return queryset.filter(maj_le__lt=debut_du_jour)
+
+    def filtrer_en_retard(self, queryset, name, coche):
+        return queryset.en_retard() if coche else queryset
+
+    def inclure_archivees(self, queryset, name, coche):
+        return queryset  # appliqué dans filter_queryset : il faut agir aussi quand la case est décochée

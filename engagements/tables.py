@@ -1,0 +1,154 @@
+"""Le tableau de la liste des actions (django-tables2) : colonnes, rendu et tris."""
+
+import django_tables2 as tables
+from django.db.models import Case, F, IntegerField, Value, When
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from engagements.models import Statut
+
+# L'ordre de travail des statuts, pour un tri qui a du sens (l'ordre alphabétique des codes n'en a pas).
+ORDRE_STATUTS = [Statut.A_VENIR, Statut.EN_COURS, Statut.EN_PAUSE, Statut.BLOQUE, Statut.REALISE, Statut.ABANDONNE]
+
+
+def _puis_id(colonnes, queryset, descendant):
+    """Trie sur `colonnes` puis sur l'identifiant, pour une pagination stable ; les vides toujours à la fin."""
+    ordre = [
+        (F(c).desc(nulls_last=True) if descendant else F(c).asc(nulls_last=True)) if isinstance(c, str) else c
+        for c in colonnes
+    ]
+    return queryset.order_by(*ordre, "-id" if descendant else "id"), True
+
+
+class TableActions(tables.Table):
+    """Les colonnes de /actions/ ; le statut et les drapeaux se lisent en mots, jamais à la seule couleur."""
+
+    reference = tables.Column("Référence", accessor="obligation__reference", attrs={"td": {"class": "text-nowrap"}})
+    titre = tables.Column("Titre", linkify=("action", {"pk": tables.A("pk")}))
+    engagement = tables.Column("Engagement", accessor="obligation__bloc__engagement__numero")
+    partie = tables.Column("Partie", accessor="obligation__bloc__partie__nom_court")
+    pilote = tables.Column("Pilote")
+    referent = tables.Column("Référent·e", accessor="referent")
+    quartiers = tables.Column("Quartiers", accessor="tout_le_territoire", orderable=False)
+    statut = tables.Column("Statut")
+    en_retard = tables.Column("En retard", accessor="est_en_retard", empty_values=())
+    avancement = tables.Column("Avancement", attrs={"td": {"class": "text-nowrap"}})
+    echeance = tables.Column("Échéance", attrs={"td": {"class": "text-nowrap"}})
+    maj_le = tables.Column("Dernière mise à jour")
+
+    class Meta:
+        template_name = "engagements/_table_actions.html"
+        order_by = ("echeance",)
+        empty_text = "Aucune action ne correspond à ces critères."
+        attrs = {"class": "table table-sm small align-middle table-actions"}
+        default = "—"
+
+    # -- rendu ------------------------------------------------------------------------------------------------------
+
+    def render_reference(self, value, record):
+        return format_html(
+            '<a class="reference-obligation" href="{}"><span class="visually-hidden">Obligation </span>'
+            "<code>{}</code></a>",
+            reverse("obligation", args=[record.obligation_id]),
+            value,
+        )
+
+    def render_titre(self, value, record):
+        if record.archivee:
+            return format_html('{} <span class="badge drapeau drapeau-archivee">Archivée</span>', value)
+        return value
+
+    def render_engagement(self, value):
+        return f"N°{value}"
+
+    def render_pilote(self, value, record):
+        """Le sigle quand il y en a un (le nom complet est dans les exports), puis les partenaires."""
+        partenaires = [str(p) for p in record.partenaires.all()]
+        if not partenaires:
+            return str(value)
+        return format_html(
+            '{}<br><span class="small text-body-secondary">avec {}</span>', value, ", ".join(partenaires)
+        )
+
+    def render_quartiers(self, value, record):
+        if record.tout_le_territoire:
+            return mark_safe('<span class="badge territoire">Tout le territoire</span>')
+        noms = [q.nom for q in record.quartiers.all()]
+        if not noms:
+            return "—"
+        return format_html_join(", ", "{}", ((nom,) for nom in noms))
+
+    def render_statut(self, value, record):
+        return render_to_string(
+            "engagements/_statut.html", {"statut": record.statut, "libelle": record.get_statut_display()}
+        )
+
+    def render_en_retard(self, value):
+        if value:
+            return mark_safe(
+                '<span class="badge drapeau drapeau-retard" title="Échéance dépassée, ni réalisée ni abandonnée">'
+                "⚠ En retard</span>"
+            )
+        return mark_safe('<span class="text-body-secondary">non</span>')
+
+    def render_avancement(self, value):
+        return format_html(
+            '<div class="d-flex align-items-center gap-2">'
+            '<div class="progress flex-shrink-0" style="width: 4rem; height: 0.5rem" aria-hidden="true">'
+            '<div class="progress-bar" style="width: {}%"></div></div>{} %</div>',
+            value,
+            value,
+        )
+
+    def render_echeance(self, value):
+        return f"{value:%d/%m/%Y}"
+
+    def render_maj_le(self, value, record):
+        jour = f"{timezone.localtime(value):%d/%m/%Y}"
+        if record.sans_maj:
+            return format_html(
+                '{} <span class="badge drapeau drapeau-sans-maj" title="Aucun changement enregistré depuis 90 jours">'
+                "⏸ Sans nouvelles</span>",
+                jour,
+            )
+        return jour
+
+    # -- tris : toujours complétés par l'identifiant, pour que les pages ne se chevauchent pas ---------------------
+
+    def order_reference(self, queryset, descendant):
+        colonnes = ("obligation__bloc__engagement__numero", "obligation__bloc__ordre", "obligation__rang")
+        return _puis_id(colonnes, queryset, descendant)
+
+    def order_titre(self, queryset, descendant):
+        return _puis_id(("titre",), queryset, descendant)
+
+    def order_engagement(self, queryset, descendant):
+        return _puis_id(("obligation__bloc__engagement__numero", "echeance"), queryset, descendant)
+
+    def order_partie(self, queryset, descendant):
+        return _puis_id(("obligation__bloc__partie__ordre", "echeance"), queryset, descendant)
+
+    def order_pilote(self, queryset, descendant):
+        return _puis_id(("pilote__nom", "echeance"), queryset, descendant)
+
+    def order_referent(self, queryset, descendant):
+        return _puis_id(("referent__last_name", "referent__first_name", "echeance"), queryset, descendant)
+
+    def order_statut(self, queryset, descendant):
+        rang = Case(*(When(statut=s, then=Value(i)) for i, s in enumerate(ORDRE_STATUTS)), output_field=IntegerField())
+        return _puis_id((rang.desc() if descendant else rang.asc(), "echeance"), queryset, descendant)
+
+    def order_en_retard(self, queryset, descendant):
+        return _puis_id(("est_en_retard", "echeance"), queryset, descendant)
+
+    def order_avancement(self, queryset, descendant):
+        return _puis_id(("avancement", "echeance"), queryset, descendant)
+
+    def order_echeance(self, queryset, descendant):
+        return _puis_id(("echeance",), queryset, descendant)
+
+    def order_maj_le(self, queryset, descendant):
+        return _puis_id(("maj_le",), queryset, descendant)
