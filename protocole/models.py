@@ -118,3 +118,22 @@ class Quartier(models.Model):
         return (self.protocole.slug, self.slug)
 
     natural_key.dependencies = ["protocole.protocole"]
+
+
+class Reunion(models.Model):
+    """Une réunion du comité de pilotage. Sa date sert de point de départ par défaut aux « évolutions depuis »."""
+
+    protocole = models.ForeignKey(Protocole, on_delete=models.PROTECT, related_name="reunions")
+    date = models.DateField("date")
+    titre = models.CharField("titre", max_length=200)
+    participants = models.TextField("participants", blank=True, help_text="Texte libre : qui était présent.")
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = "réunion du comité de pilotage"
+        verbose_name_plural = "réunions du comité de pilotage"
+        indexes = [models.Index(fields=["protocole", "date"], name="reunion_protocole_date")]
+
+    def __str__(self):
+        return f"{self.titre} ({self.date:%d/%m/%Y})"
