@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from protocole.formulaires import Accessible
+from protocole.models import Protocole
 from signataires.models import Habilitation, Organisation, Utilisateur
 
 Role = Habilitation.Role
@@ -31,6 +32,29 @@ class ConnexionForm(Accessible, AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": "Identifiant ou mot de passe incorrect. Attention aux majuscules dans le mot de passe.",
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        protocoles = list(Protocole.objects.order_by("ordre", "territoire"))
+        if len(protocoles) > 1:
+            # Plusieurs contrats de ville dans la base : on choisit le sien en se connectant (modifiable ensuite).
+            self.fields["protocole"] = forms.ChoiceField(
+                label="Protocole",
+                required=False,
+                choices=[("", "Le premier de mes protocoles")] + [(p.slug, p.territoire) for p in protocoles],
+                help_text="Vous pourrez en changer à tout moment depuis l'en-tête.",
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+
+    def clean(self):
+        donnees = super().clean()
+        slug = donnees.get("protocole")
+        if slug and self.user_cache is not None:
+            habilitation = self.user_cache.habilitations.filter(protocole__slug=slug).first()
+            if habilitation is None:
+                raise ValidationError("Vous n'avez pas de rôle dans ce protocole : choisissez-en un autre.")
+            self.protocole_choisi = habilitation.protocole_id
+        return donnees
 
 
 def _meme_adresse(a, b):

@@ -22,6 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_http_methods
 
 from protocole.acces import coordination_requise
+from protocole.middleware import SESSION_KEY
 from signataires.forms import (
     ChangementMotDePasseForm,
     ConnexionForm,
@@ -38,7 +39,19 @@ LIRE_ET_ENVOYER_MAJ = ["GET", "POST", "HEAD", "OPTIONS"]
 
 logger = logging.getLogger(__name__)
 
-connexion = vues_auth.LoginView.as_view(
+
+class Connexion(vues_auth.LoginView):
+    """Connexion ; le protocole choisi dans le formulaire (s'il y en a plusieurs) devient le protocole courant."""
+
+    def form_valid(self, form):
+        reponse = super().form_valid(form)
+        protocole_id = getattr(form, "protocole_choisi", None)
+        if protocole_id is not None:
+            self.request.session[SESSION_KEY] = protocole_id
+        return reponse
+
+
+connexion = Connexion.as_view(
     http_method_names=LIRE_ET_ENVOYER, template_name="signataires/connexion.html", authentication_form=ConnexionForm
 )
 
