@@ -1,5 +1,9 @@
-"""Ce qui appartient au protocole dans son ensemble : le protocole, son préambule, ses quartiers."""
+"""Ce qui appartient au protocole dans son ensemble : le protocole, son préambule, ses quartiers, son comité de
+pilotage (réunions, décisions, rapports archivés et visas)."""
 
+import hashlib
+
+from django.conf import settings
 from django.db import models
 
 
@@ -137,3 +141,102 @@ class Reunion(models.Model):
 
     def __str__(self):
         return f"{self.titre} ({self.date:%d/%m/%Y})"
+
+
+class Decision(models.Model):
+    """Une décision du comité, liée aux obligations ou actions qu'elle concerne, avec son suivi."""
+
+    class Suivi(models.TextChoices):
+        A_FAIRE = "a_faire", "à faire"
+        EN_COURS = "en_cours", "en cours"
+        FAITE = "faite", "faite"
+        ABANDONNEE = "abandonnee", "abandonnée"
+
+    reunion = models.ForeignKey(Reunion, on_delete=models.PROTECT, related_name="decisions")
+    texte = models.TextField("décision")
+    obligations = models.ManyToManyField(
+        "engagements.Obligation", blank=True, related_name="decisions", verbose_name="obligations concernées"
+    )
+    actions = models.ManyToManyField(
+        "engagements.Action", blank=True, related_name="decisions", verbose_name="actions concernées"
+    )
+    responsable = models.ForeignKey(
+        "signataires.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name="responsable",
+    )
+    echeance = models.DateField("échéance", null=True, blank=True)
+    suivi = models.CharField("suivi", max_length=10, choices=Suivi.choices, default=Suivi.A_FAIRE)
+    commentaire_suivi = models.TextField("où en est-on", blank=True)
+    modifiee_le = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        ordering = ["reunion", "id"]
+        verbose_name = "décision du comité"
+        verbose_name_plural = "décisions du comité"
+
+    def __str__(self):
+        return self.texte[:80]
+
+
+class RapportArchive(models.Model):
+    """Une version gelée du rapport d'une réunion : le fichier et son SHA-256 ne changent plus jamais.
+
+    Une correction après le gel est une nouvelle version à côté de la première, jamais à sa place.
+    """
+
+    reunion = models.ForeignKey(Reunion, on_delete=models.PROTECT, related_name="archives")
+    version = models.PositiveSmallIntegerField("version")
+    contenu = models.BinaryField("fichier PDF", editable=False)
+    sha256 = models.CharField("empreinte SHA-256", max_length=64, editable=False)
+    taille = models.PositiveIntegerField("taille (octets)", editable=False)
+    au = models.DateField("état au")
+    depuis = models.DateField("évolutions depuis")
+    motif = models.TextField("motif", blank=True, help_text="Pour une nouvelle version : ce qu'elle corrige.")
+    gele_le = models.DateTimeField("gelé le", auto_now_add=True)
+    gele_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="gelé par"
+    )
+
+    class Meta:
+        ordering = ["reunion", "version"]
+        constraints = [models.UniqueConstraint(fields=["reunion", "version"], name="archive_unique_version")]
+        verbose_name = "rapport archivé"
+        verbose_name_plural = "rapports archivés"
+
+    def __str__(self):
+        return f"{self.reunion} — version {self.version}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise ValueError("Un rapport archivé ne se modifie pas : gelez une nouvelle version.")
+        self.sha256 = hashlib.sha256(bytes(self.contenu)).hexdigest()
+        self.taille = len(self.contenu)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Un rapport archivé ne se supprime pas.")
+
+    def intact(self):
+        """Le fichier conservé correspond-il toujours à son empreinte ?"""
+        return hashlib.sha256(bytes(self.contenu)).hexdigest() == self.sha256
+
+
+class Visa(models.Model):
+    """Le visa d'une organisation signataire sur une version gelée du rapport : qui, quand."""
+
+    archive = models.ForeignKey(RapportArchive, on_delete=models.PROTECT, related_name="visas")
+    organisation = models.ForeignKey("signataires.Organisation", on_delete=models.PROTECT, related_name="visas")
+    utilisateur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    vise_le = models.DateTimeField("visé le", auto_now_add=True)
+
+    class Meta:
+        ordering = ["archive", "organisation__nom"]
+        constraints = [models.UniqueConstraint(fields=["archive", "organisation"], name="visa_unique_organisation")]
+        verbose_name = "visa"
+
+    def __str__(self):
+        return f"Visa de {self.organisation} sur {self.archive}"
