@@ -41,7 +41,7 @@ def _contexte(request, action, form=None, conflit=None, annonce=None, relire=Tru
 
 
 def _rendre(request, contexte):
-    gabarit = "engagements/_suivi.html" if request.htmx else "engagements/action.html"
+    gabarit = "engagements/_fiche.html" if request.htmx else "engagements/action.html"
     return render(request, gabarit, contexte)
 
 

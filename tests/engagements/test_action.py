@@ -74,9 +74,12 @@ def test_the_update_works_in_place_with_htmx(client, action, officier):
         reverse("action", args=[action.pk]), mise_a_jour(action, avancement=50), headers={"HX-Request": "true"}
     )
     assert reponse.status_code == 200
-    assert reponse.templates[0].name == "engagements/_suivi.html"
+    assert reponse.templates[0].name == "engagements/_fiche.html"
     assertContains(reponse, "Mise à jour enregistrée au journal.")
     assertContains(reponse, "20 % → 50 %")
+    assertContains(reponse, "Version 2")
+    assertContains(reponse, 'aria-valuenow="50"')  # l'en-tête et les détails sont remplacés avec le journal
+    assertContains(reponse, 'hx-swap-oob="true"')  # l'annonce pour les lecteurs d'écran, hors de la zone remplacée
     assertNotContains(reponse, "<html")
 
 
