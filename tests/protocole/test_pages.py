@@ -248,7 +248,7 @@ def test_choosing_a_protocol_switches_the_whole_site_to_it(client):
     assertRedirects(response, reverse("accueil"))
     assert client.session[SESSION_KEY] == grenoble.pk
     assertContains(response, "Engagement grenoblois")
-    assertContains(response, 'role="alert"')
+    assertContains(response, 'role="status"')  # un succès s'annonce sans interrompre
 
 
 def test_choosing_an_unknown_protocol_leaves_the_session_unchanged_and_says_so(client):
