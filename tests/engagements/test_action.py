@@ -312,3 +312,21 @@ def test_the_obligation_page_query_count_does_not_grow_with_actions(
         ActionFactory(obligation=action.obligation, pilote=OrganisationFactory(), tout_le_territoire=True)
     with django_assert_num_queries(10):
         client.get(url)
+
+
+def test_action_form_pages_have_a_fixed_query_count(client, action, officier, django_assert_num_queries):
+    client.force_login(officier)
+    creer, modifier = reverse("action_creer"), reverse("action_modifier", args=[action.pk])
+    client.get(creer)
+    with django_assert_num_queries(9):
+        client.get(creer)
+    with django_assert_num_queries(12):
+        client.get(modifier)
+    for _ in range(10):
+        QuartierFactory(protocole=action.protocole)
+        ObligationFactory(bloc=action.obligation.bloc)
+        OrganisationFactory()
+    with django_assert_num_queries(9):
+        client.get(creer)
+    with django_assert_num_queries(12):
+        client.get(modifier)
