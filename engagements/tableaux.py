@@ -258,11 +258,16 @@ def evolutions(perimetre, depuis, au, limite=20):
 
 def depuis_par_defaut(protocole, au=None):
     """La date de la dernière réunion du comité de pilotage avant `au` ; à défaut, six mois avant `au`."""
-    au = au or aujourd_hui()
-    derniere = Reunion.objects.filter(protocole=protocole, date__lte=au).order_by("-date").values("date").first()
-    if derniere:
-        return derniere["date"]
+    return depuis_par_defaut_motive(protocole, au or aujourd_hui())[0]
+
+
+def depuis_par_defaut_motive(protocole, au):
+    """`depuis_par_defaut` en une requête, avec ce qui fixe la date pour l'annoncer à l'écran : (date, réunion),
+    la réunion étant None quand la date est « six mois avant `au` »."""
+    reunion = Reunion.objects.filter(protocole=protocole, date__lte=au).order_by("-date", "-id").first()
+    if reunion is not None:
+        return reunion.date, reunion
     mois, annee = au.month - MOIS_PAR_DEFAUT, au.year
     if mois <= 0:
         mois, annee = mois + 12, annee - 1
-    return datetime.date(annee, mois, min(au.day, calendar.monthrange(annee, mois)[1]))
+    return datetime.date(annee, mois, min(au.day, calendar.monthrange(annee, mois)[1])), None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from engagements.views import actions, liste, texte, verdicts
+from engagements.views import actions, liste, tableaux, texte, verdicts
 
 urlpatterns = [
     path("engagements/<int:numero>/", texte.engagement, name="engagement"),
@@ -12,4 +12,7 @@ urlpatterns = [
     path("actions/<int:pk>/", actions.action, name="action"),
     path("actions/<int:pk>/modifier/", actions.action_modifier, name="action_modifier"),
     path("actions/<int:pk>/archiver/", actions.action_archiver, name="action_archiver"),
+    path("tableau-de-bord/", tableaux.vue_ensemble, name="vue_ensemble"),
+    path("quartiers/<slug:slug>/", tableaux.quartier, name="quartier"),
+    path("organisations/<slug:slug>/", tableaux.organisation, name="organisation"),
 ]

@@ -201,7 +201,7 @@ def test_a_coordinator_invites_a_person_who_then_chooses_a_password(page, live_s
     page.get_by_role("button", name="Envoyer l'invitation").click()
 
     expect(page).to_have_url(live_server.url + "/invitations/nouvelle/")
-    expect(page.get_by_role("alert")).to_have_text(
+    expect(page.locator("main").get_by_role("status")).to_have_text(
         "Invitation envoyée à Amina.Benali@caf38.example.org : Amina Benali choisira son mot de passe par le lien."
     )
     ligne = page.get_by_role("row", name=re.compile("Amina Benali"))
@@ -232,7 +232,7 @@ def test_a_coordinator_invites_a_person_who_then_chooses_a_password(page, live_s
         invitee.get_by_label(re.compile("^Confirmation")).fill(MOT_DE_PASSE)
         invitee.get_by_role("button", name="Enregistrer et me connecter").click()
         expect(invitee).to_have_url(live_server.url + "/mes-actions/")
-        expect(invitee.get_by_role("alert")).to_contain_text("Bienvenue !")
+        expect(invitee.locator("main").get_by_role("status")).to_contain_text("Bienvenue !")
         expect(invitee.get_by_role("link", name=EN_RETARD)).to_be_visible()
         _capture(invitee, "9-invitee-connectee")
     finally:

@@ -126,6 +126,6 @@ def test_a_visitor_switches_to_another_protocol_with_the_header_form(page, live_
     _capture(page, "6-selecteur")
     page.get_by_role("button", name="Afficher").click()
     expect(page).to_have_url(live_server.url + "/quartiers/")
-    expect(page.get_by_role("alert")).to_contain_text("Grenoble-Alpes Métropole")
+    expect(page.locator("main").get_by_role("status")).to_contain_text("Grenoble-Alpes Métropole")
     page.get_by_role("link", name="Accueil").click()
     expect(page.get_by_text("Engagement grenoblois")).to_be_visible()

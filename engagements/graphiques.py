@@ -1,0 +1,256 @@
+"""Ce que dessinent les tableaux de bord, calculé en Python à partir des chiffres déjà agrégés (aucune requête).
+
+Les graphiques sont des SVG rendus par le serveur (templates/tableaux/graphiques/) : ni JavaScript, ni feuille de
+style à l'intérieur, des couleurs en attributs et une police explicite, pour que les rapports PDF (WeasyPrint) les
+reprennent à l'identique. Chaque couleur double une information écrite : symbole et nombre dans le segment, légende,
+et le tableau des mêmes chiffres à côté.
+"""
+
+from dataclasses import dataclass, field
+
+from engagements.models import Statut
+from engagements.tableaux import Compte
+
+# Un symbole par statut, les mêmes que les badges (templates/engagements/_statut.html).
+SYMBOLES = {
+    Statut.A_VENIR: "○",
+    Statut.EN_COURS: "▶",
+    Statut.REALISE: "✓",
+    Statut.BLOQUE: "■",
+    Statut.EN_PAUSE: "‖",
+    Statut.ABANDONNE: "✕",
+}
+# (fond, encre) : le texte écrit sur chaque fond y garde un contraste d'au moins 4,5:1.
+COULEURS = {
+    Statut.A_VENIR: ("#d0d7de", "#1f2328"),
+    Statut.EN_COURS: ("#1f5fa8", "#ffffff"),
+    Statut.REALISE: ("#1e6b34", "#ffffff"),
+    Statut.BLOQUE: ("#a61b1b", "#ffffff"),
+    Statut.EN_PAUSE: ("#f0b85a", "#1f2328"),
+    Statut.ABANDONNE: ("#5c636a", "#ffffff"),
+}
+ENCRE = "#1f2328"
+
+LARGEUR = 640  # la largeur utile d'une page A4 à 96 px par pouce
+MARGE_LIBELLE = 64  # au moins : la colonne des libellés (« N°1 », un nom de quartier)
+PLACE_RESUME = 190  # après la plus longue barre : « 146 actions, 15 en retard »
+HAUTEUR_BARRE = 28
+ECART = 12
+TAILLE_TEXTE = 13
+LARGEUR_CARACTERE = 7.5  # estimation pour décider si un nombre tient dans son segment
+
+
+def _largeur_texte(texte):
+    return len(texte) * LARGEUR_CARACTERE
+
+
+@dataclass
+class Segment:
+    statut: str
+    libelle: str
+    nombre: int
+    x: float
+    largeur: float
+    fond: str
+    encre: str
+    texte: str  # vide quand le segment est trop étroit : le nombre reste dans la légende du survol et le tableau
+
+    @property
+    def milieu(self):
+        return round(self.x + self.largeur / 2, 1)
+
+
+@dataclass
+class Barre:
+    libelle: str
+    intitule: str
+    y: float
+    compte: Compte
+    segments: list
+    resume: str
+    x_resume: float  # juste après le bout de la barre
+
+    @property
+    def milieu(self):
+        return self.y + HAUTEUR_BARRE / 2
+
+
+@dataclass
+class Legende:
+    symbole: str
+    libelle: str
+    fond: str
+    encre: str
+    x: float
+    y: float
+
+    @property
+    def x_symbole(self):
+        return self.x + 8
+
+    @property
+    def x_texte(self):
+        return self.x + 22
+
+    @property
+    def milieu(self):
+        return self.y + 8
+
+
+@dataclass
+class Graphique:
+    """Un graphique en barres horizontales empilées : une barre par ligne (engagement ou quartier), un segment par
+    statut. `identifiant` préfixe les id du SVG (plusieurs graphiques par page)."""
+
+    identifiant: str
+    titre: str
+    description: str
+    entete: str  # l'en-tête de la première colonne du tableau des chiffres
+    barres: list
+    legende: list
+    hauteur: float
+    statuts: list = field(default_factory=lambda: [(s.value, SYMBOLES[s], s.label) for s in Statut])
+    largeur: int = LARGEUR
+    encre: str = ENCRE
+    marge_libelle: int = MARGE_LIBELLE
+    hauteur_barre: int = HAUTEUR_BARRE
+    taille_texte: int = TAILLE_TEXTE
+
+    @property
+    def x_libelle(self):
+        return self.marge_libelle - 8
+
+
+def resume(compte):
+    """« 12 actions, dont 2 en retard » : ce que dit chaque barre au bout du trait."""
+    if not compte.total:
+        return "aucune action"
+    texte = f"{compte.total} action{'s' if compte.total > 1 else ''}"
+    if compte.en_retard:
+        texte += f", {compte.en_retard} en retard"
+    return texte
+
+
+def _detail(compte):
+    morceaux = [f"{n} {libelle}" for _statut, libelle, n in compte.statuts() if n]
+    return f"{resume(compte)}" + (f" ({', '.join(morceaux)})" if morceaux else "")
+
+
+def barres_par_statut(identifiant, titre, lignes, entete="Engagement"):
+    """Le graphique des actions par statut ; `lignes` = [(libellé court, intitulé, Compte)]."""
+    plus_grand = max((compte.total for _l, _i, compte in lignes), default=0) or 1
+    marge = max([MARGE_LIBELLE] + [round(_largeur_texte(libelle)) + 16 for libelle, _i, _c in lignes])
+    zone = LARGEUR - marge - PLACE_RESUME
+    barres = []
+    for rang, (libelle, intitule, compte) in enumerate(lignes):
+        y = ECART + rang * (HAUTEUR_BARRE + ECART)
+        x, segments = marge, []
+        for statut in Statut:
+            nombre = compte.par_statut[statut.value]
+            if not nombre:
+                continue
+            largeur = round(zone * nombre / plus_grand, 1)
+            texte = f"{SYMBOLES[statut]} {nombre}"
+            if _largeur_texte(texte) + 6 > largeur:
+                texte = str(nombre) if _largeur_texte(str(nombre)) + 4 <= largeur else ""
+            fond, encre = COULEURS[statut]
+            segments.append(Segment(statut.value, statut.label, nombre, round(x, 1), largeur, fond, encre, texte))
+            x += largeur
+        barres.append(Barre(libelle, intitule, y, compte, segments, resume(compte), round(x + 8, 1)))
+    y_legende = ECART + len(lignes) * (HAUTEUR_BARRE + ECART) + 6
+    legende, x = [], marge
+    for statut in Statut:
+        # Le symbole est dans la pastille : seul le libellé s'écrit à côté.
+        largeur = 22 + _largeur_texte(statut.label)
+        if x + largeur > LARGEUR:
+            x, y_legende = marge, y_legende + 22
+        fond, encre = COULEURS[statut]
+        legende.append(Legende(SYMBOLES[statut], statut.label, fond, encre, round(x, 1), y_legende))
+        x += largeur + 16
+    description = "Nombre d'actions par statut. " + " ; ".join(
+        f"{intitule} : {_detail(compte)}" for _l, intitule, compte in lignes
+    )
+    return Graphique(
+        identifiant=identifiant,
+        titre=titre,
+        description=description + ".",
+        entete=entete,
+        barres=barres,
+        legende=legende,
+        hauteur=y_legende + 24,
+        marge_libelle=marge,
+    )
+
+
+def graphique_engagements(grille, identifiant, titre):
+    """Une barre par engagement, d'après la grille (le total de chaque ligne)."""
+    lignes = [(f"N°{e.numero}", f"Engagement N°{e.numero}", total) for e, _cellules, total in grille.lignes]
+    return barres_par_statut(identifiant, titre, lignes)
+
+
+def graphique_quartiers(comptes, identifiant, titre):
+    """Une barre par quartier, d'après `comptes_par_quartier`."""
+    lignes = [(_abrege(q.nom), q.nom, compte) for q, compte in comptes]
+    return barres_par_statut(identifiant, titre, lignes, entete="Quartier")
+
+
+def _abrege(nom, longueur=18):
+    return nom if len(nom) <= longueur else nom[: longueur - 1] + "…"
+
+
+# -- la grille réciproque ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Cellule:
+    """Une case de la grille : ses chiffres, une classe de couleur et la même information écrite en mots."""
+
+    compte: Compte
+    classe: str  # sans-objet, vide, alerte, ok, en-cours
+    mention: str
+
+    @property
+    def statuts(self):
+        return [(statut, SYMBOLES[statut], libelle, n) for statut, libelle, n in self.compte.statuts() if n]
+
+
+def cellule(compte):
+    if compte.sans_objet:
+        return Cellule(compte, "sans-objet", "sans objet")
+    if not compte.total:
+        return Cellule(compte, "vide", "aucune action")
+    if compte.en_retard:
+        return Cellule(compte, "alerte", f"⚠ {compte.en_retard} en retard")
+    if not compte.ouvertes:
+        if compte.par_statut[Statut.REALISE] == compte.total:
+            return Cellule(compte, "ok", "✓ toutes réalisées" if compte.total > 1 else "✓ réalisée")
+        return Cellule(compte, "ok", "✓ aucune action ouverte")
+    return Cellule(compte, "en-cours", "")
+
+
+@dataclass
+class LigneGrille:
+    engagement: object
+    cellules: list
+    total: Cellule
+
+
+@dataclass
+class GrilleAffichee:
+    parties: list
+    lignes: list
+    totaux_parties: list
+    total: Cellule
+
+
+def grille_affichee(grille):
+    """La grille prête à afficher : chaque case classée, et le total de chaque partie (somme des cases)."""
+    totaux = [Compte() for _ in grille.parties]
+    lignes = []
+    for engagement, comptes, total in grille.lignes:
+        for somme, compte in zip(totaux, comptes, strict=True):
+            somme += compte
+        lignes.append(LigneGrille(engagement, [cellule(c) for c in comptes], cellule(total)))
+    for rang, somme in enumerate(totaux):
+        somme.sans_objet = all(comptes[rang].sans_objet for _e, comptes, _t in grille.lignes)
+    return GrilleAffichee(grille.parties, lignes, [cellule(c) for c in totaux], cellule(grille.total))
