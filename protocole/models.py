@@ -182,6 +182,16 @@ class Decision(models.Model):
         return self.texte[:80]
 
 
+class ArchiveQuerySet(models.QuerySet):
+    """Pas de modification ni de suppression en masse : elles contourneraient save() et delete()."""
+
+    def update(self, **kwargs):
+        raise ValueError("Un rapport archivé ne se modifie pas : gelez une nouvelle version.")
+
+    def delete(self):
+        raise ValueError("Un rapport archivé ne se supprime pas.")
+
+
 class RapportArchive(models.Model):
     """Une version gelée du rapport d'une réunion : le fichier et son SHA-256 ne changent plus jamais.
 
@@ -200,6 +210,8 @@ class RapportArchive(models.Model):
     gele_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="gelé par"
     )
+
+    objects = ArchiveQuerySet.as_manager()
 
     class Meta:
         ordering = ["reunion", "version"]

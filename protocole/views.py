@@ -1,9 +1,10 @@
-"""Pages publiques du protocole dans son ensemble : accueil, quartiers, choix du protocole affiché."""
+"""Pages publiques du protocole dans son ensemble : accueil, quartiers, choix du protocole affiché ; `/sante/`."""
 
 from itertools import groupby
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
@@ -67,3 +68,10 @@ def choisir_protocole(request):
     if url_has_allowed_host_and_scheme(suite, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(suite)
     return redirect("accueil")
+
+
+@require_safe
+def sante(request):
+    """Pour la supervision et le banc d'essai : répond « ok » sans rien demander à la base (le middleware du
+    protocole courant, lui, fait sa requête habituelle)."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")

@@ -62,3 +62,9 @@ def statiques_sans_collectstatic(tmp_path_factory):
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):
         yield
+
+
+@pytest.fixture(autouse=True)
+def medias_du_test(settings, tmp_path):
+    """Chaque test a ses propres fichiers produits (cache des rapports…) : rien ne passe d'un test à l'autre."""
+    settings.MEDIA_ROOT = tmp_path / "media"

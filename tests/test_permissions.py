@@ -11,7 +11,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from engagements.models import Statut
-from tests.factories import EngagementFactory, ObligationFactory, OrganisationFactory, QuartierFactory
+from protocole.models import Decision, RapportArchive, Reunion
+from tests.factories import (
+    EngagementFactory,
+    ObligationFactory,
+    OrganisationFactory,
+    QuartierFactory,
+    RepresentationFactory,
+)
 from tests.factories_suivi import ROLES, ActionFactory, habilitation
 
 PERSONAS = ["anonyme", "autre_protocole", "lecteur", "cdm_autre", "cdm_pilote", "coordinateur", "administrateur"]
@@ -53,10 +60,35 @@ def maj(ctx):
     }
 
 
+def comite(ctx):
+    """La réunion du contexte avec une décision, une version gelée et une organisation signataire (qui n'est celle
+    d'aucun persona : le visa lui-même est essayé dans tests/protocole/test_comite.py)."""
+    if "reunion" not in ctx:
+        protocole = ctx["obligation"].protocole
+        reunion = Reunion.objects.create(protocole=protocole, date=timezone.localdate(), titre="Comité de printemps")
+        RepresentationFactory(signature__protocole=protocole)
+        ctx["reunion"] = reunion
+        ctx["decision"] = Decision.objects.create(reunion=reunion, texte="Relancer les bailleurs")
+        ctx["archive"] = RapportArchive.objects.create(
+            reunion=reunion,
+            version=1,
+            contenu=b"%PDF-1.7 rapport",
+            au=reunion.date,
+            depuis=reunion.date,
+            gele_par=ctx["comptes"]["coordinateur"].utilisateur,
+        )
+    return ctx
+
+
+def reunion_args(ctx):
+    return [comite(ctx)["reunion"].pk]
+
+
 # nom de l'URL → (arguments, {méthode: (réponses par persona, données POST)}, méthode refusée)
 MATRICE = {
     "accueil": (None, {"GET": TOUS}, "POST"),
     "quartiers": (None, {"GET": TOUS}, "POST"),
+    "sante": (None, {"GET": TOUS}, "POST"),
     "signataires": (None, {"GET": TOUS}, "POST"),
     "engagement": (lambda c: [c["obligation"].bloc.engagement.numero], {"GET": TOUS}, "POST"),
     "obligation": (lambda c: [c["obligation"].pk], {"GET": sauf(TOUS, autre_protocole=404)}, "POST"),
@@ -86,6 +118,57 @@ MATRICE = {
     "password_change_done": (None, {"GET": sauf(TOUS, anonyme=CONNEXION)}, "PUT"),
     "invitation": (None, {"GET": COORDINATION}, "PUT"),
     "invitation_accepter": (lambda c: [c["uid"], c["jeton"]], {"GET": dict.fromkeys(PERSONAS, 302)}, "PUT"),
+    "vue_ensemble": (None, {"GET": MEMBRES}, "POST"),
+    "quartier": (lambda c: [c["action"].protocole.quartiers.get().slug], {"GET": LECTURE_ACTION}, "POST"),
+    # Le pilote de l'action n'est lié au protocole que par elle : ailleurs, sa vue partenaire n'existe pas.
+    "organisation": (lambda c: [c["action"].pilote.slug], {"GET": LECTURE_ACTION}, "POST"),
+    "reunions": (None, {"GET": MEMBRES}, "POST"),
+    "reunion_creer": (
+        None,
+        {"GET": COORDINATION, "POST": sauf(COORDINATION, autre_protocole=302, coordinateur=302, administrateur=302)},
+        "PUT",
+    ),
+    "reunion": (reunion_args, {"GET": sauf(MEMBRES, autre_protocole=404)}, "POST"),
+    "reunion_modifier": (
+        reunion_args,
+        {
+            "GET": sauf(COORDINATION, autre_protocole=404),
+            "POST": sauf(COORDINATION, autre_protocole=404, coordinateur=302, administrateur=302),
+        },
+        "PUT",
+    ),
+    "decision_creer": (
+        reunion_args,
+        {
+            "GET": sauf(COORDINATION, autre_protocole=404),
+            "POST": sauf(COORDINATION, autre_protocole=404, coordinateur=302, administrateur=302),
+        },
+        "PUT",
+    ),
+    "decision_modifier": (
+        lambda c: [comite(c)["decision"].pk],
+        {
+            "GET": sauf(COORDINATION, autre_protocole=404),
+            "POST": sauf(COORDINATION, autre_protocole=404, coordinateur=302, administrateur=302),
+        },
+        "PUT",
+    ),
+    "reunion_apercu": (reunion_args, {"GET": sauf(MEMBRES, autre_protocole=404)}, "POST"),
+    "reunion_geler": (
+        reunion_args,
+        {"POST": sauf(COORDINATION, autre_protocole=404, coordinateur=302, administrateur=302)},
+        "GET",
+    ),
+    "visa": (
+        reunion_args,
+        {"POST": sauf(dict.fromkeys(PERSONAS, 403), anonyme=CONNEXION, autre_protocole=404)},
+        "GET",
+    ),
+    "archive": (lambda c: [comite(c)["archive"].pk], {"GET": sauf(MEMBRES, autre_protocole=404)}, "POST"),
+    # Sans paramètre, le rapport de tout le protocole courant : celui de l'autre protocole pour son coordinateur (un
+    # quartier d'ici demandé par lui répond 404 : tests/protocole/test_rapports.py).
+    "rapports": (None, {"GET": MEMBRES}, "POST"),
+    "rapport": (None, {"GET": MEMBRES}, "POST"),
 }
 
 DONNEES = {
@@ -97,6 +180,12 @@ DONNEES = {
         "version": c["action"].version,
     },
     ("choisir_protocole", "POST"): lambda c: {"protocole": c["obligation"].protocole.slug},
+    ("reunion_creer", "POST"): lambda c: {"date": aujourd_hui(), "titre": "Comité d'automne"},
+    ("reunion_modifier", "POST"): lambda c: {"date": aujourd_hui(), "titre": "Comité d'automne", "participants": ""},
+    ("decision_creer", "POST"): lambda c: {"texte": "Réunir les bailleurs", "suivi": "a_faire"},
+    ("decision_modifier", "POST"): lambda c: {"texte": "Réunir les bailleurs", "suivi": "en_cours"},
+    ("reunion_geler", "POST"): lambda c: {"motif": "Corrige les participants"},
+    ("visa", "POST"): lambda c: {"archive": comite(c)["archive"].pk, "lu": "on"},
 }
 
 

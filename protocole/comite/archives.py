@@ -1,0 +1,61 @@
+"""Le rapport d'une réunion : la période qu'il couvre, son rendu et son gel en une version archivée."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from engagements.models.actions import aujourd_hui
+from engagements.tableaux import Perimetre, depuis_par_defaut
+from protocole import rapports
+from protocole.models import RapportArchive, Reunion
+
+
+def periode(reunion):
+    """(au, depuis) du rapport : l'état au jour de la réunion (aujourd'hui si elle est à venir), les évolutions
+    depuis la réunion précédente ou, sans réunion précédente, depuis six mois."""
+    au = min(reunion.date, aujourd_hui())
+    # La veille de la réunion : la réunion elle-même n'est pas sa propre « réunion précédente ».
+    depuis = depuis_par_defaut(reunion.protocole, reunion.date - datetime.timedelta(days=1))
+    return au, min(depuis, au)
+
+
+def rendre(reunion, genere_le=None):
+    """Le PDF du rapport tel que les données le donnent maintenant (un aperçu : rien n'est archivé)."""
+    au, depuis = periode(reunion)
+    return rapports.produire(Perimetre(reunion.protocole), au, depuis, reunion=reunion, genere_le=genere_le)
+
+
+def nom_de_fichier(reunion, au=None, version=None):
+    """Le nom du rapport ; une version archivée garde sa date « au » et ajoute son numéro."""
+    if au is None:
+        au, _depuis = periode(reunion)
+    nom = rapports.nom_de_fichier(Perimetre(reunion.protocole), au)
+    if version is None:
+        return nom
+    base, point, extension = nom.rpartition(".")
+    return f"{base}-version-{version}.{extension}" if point else f"{nom}-version-{version}"
+
+
+def geler(reunion, auteur, motif=""):
+    """Archive le rendu de maintenant comme nouvelle version (n + 1), à côté des précédentes, jamais à leur place.
+
+    Le rendu se fait hors du verrou ; le numéro de version se décide sous verrou, avec la contrainte d'unicité en
+    dernier rempart : deux gels simultanés donnent deux versions, pas une écrasée."""
+    motif = motif.strip()
+    maintenant = timezone.now()
+    au, depuis = periode(reunion)
+    contenu = rapports.produire(Perimetre(reunion.protocole), au, depuis, reunion=reunion, genere_le=maintenant)
+    with transaction.atomic():
+        list(Reunion.objects.select_for_update().filter(pk=reunion.pk).values_list("pk"))
+        derniere = RapportArchive.objects.filter(reunion=reunion).order_by("-version").values_list("version").first()
+        version = derniere[0] + 1 if derniere else 1
+        if version > 1 and not motif:
+            raise ValidationError(
+                f"La version {version - 1} est déjà gelée : dites ce que corrige cette nouvelle version.",
+                code="motif",
+            )
+        return RapportArchive.objects.create(
+            reunion=reunion, version=version, contenu=contenu, au=au, depuis=depuis, motif=motif, gele_par=auteur
+        )

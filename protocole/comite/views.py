@@ -1,0 +1,235 @@
+"""Le comité de pilotage : la liste des réunions, leur page (décisions, rapport, versions gelées, visas), leur
+saisie par la coordination, le gel du rapport, le téléchargement des versions archivées et le visa des signataires."""
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from engagements.models import Action, Obligation
+from protocole.acces import coordination_requise, membre_requis
+from protocole.comite import archives as rapport
+from protocole.comite.acces import (
+    get_archive,
+    get_decision,
+    get_reunion,
+    organisations_signataires,
+    peut_viser,
+    reunions_du_protocole,
+    verifier_peut_viser,
+)
+from protocole.comite.forms import DecisionForm, GelForm, ReunionForm, VisaForm
+from protocole.models import Decision, RapportArchive, Visa
+
+journal = logging.getLogger(__name__)
+
+
+def _versions():
+    """Les versions gelées sans leur fichier : une liste n'a pas à charger les PDF."""
+    return RapportArchive.objects.defer("contenu").select_related("gele_par").order_by("version")
+
+
+def _nombre(qs):
+    return Coalesce(Subquery(qs.order_by().values("n")[:1], output_field=IntegerField()), 0)
+
+
+@membre_requis
+@require_safe
+def reunions(request):
+    signataires = list(organisations_signataires(request.protocole).values_list("pk", flat=True))
+    derniere = RapportArchive.objects.filter(reunion=OuterRef(OuterRef("pk"))).order_by("-version").values("pk")[:1]
+    decisions = Decision.objects.filter(reunion=OuterRef("pk")).values("reunion").annotate(n=Count("pk"))
+    visas = (
+        Visa.objects.filter(archive=Subquery(derniere), organisation__in=signataires)
+        .values("archive")
+        .annotate(n=Count("pk"))
+    )
+    liste = (
+        reunions_du_protocole(request)
+        .annotate(nb_decisions=_nombre(decisions), nb_visas=_nombre(visas))
+        .prefetch_related(Prefetch("archives", queryset=_versions()))
+        .order_by("-date", "-pk")
+    )
+    return render(request, "comite/reunions.html", {"reunions": liste, "nb_signataires": len(signataires)})
+
+
+@coordination_requise
+@require_http_methods(["GET", "POST"])
+def reunion_creer(request):
+    form = ReunionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.protocole = request.protocole
+        nouvelle = form.save()
+        messages.success(request, "Réunion enregistrée. Ajoutez-lui ses décisions.")
+        return redirect("reunion", pk=nouvelle.pk)
+    return render(request, "comite/reunion_form.html", {"form": form, "reunion": None})
+
+
+@coordination_requise
+@require_http_methods(["GET", "POST"])
+def reunion_modifier(request, pk):
+    courante = get_reunion(request, pk)
+    form = ReunionForm(request.POST or None, instance=courante)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Réunion modifiée.")
+        return redirect("reunion", pk=courante.pk)
+    return render(request, "comite/reunion_form.html", {"form": form, "reunion": courante})
+
+
+@membre_requis
+@require_safe
+def reunion(request, pk):
+    courante = get_reunion(request, pk)
+    return render(request, "comite/reunion.html", _contexte(request, courante))
+
+
+def _contexte(request, courante, gel_form=None, visa_form=None):
+    """La page d'une réunion, en un nombre fixe de requêtes quel que soit le nombre de décisions ou de versions."""
+    decisions = (
+        courante.decisions.select_related("responsable")
+        .prefetch_related(
+            Prefetch("obligations", queryset=Obligation.objects.order_by("reference")),
+            Prefetch("actions", queryset=Action.objects.order_by("titre")),
+        )
+        .order_by("pk")
+    )
+    versions = list(_versions().filter(reunion=courante))
+    derniere = versions[-1] if versions else None
+    signataires = list(organisations_signataires(request.protocole))
+    visas = {}
+    if derniere is not None:
+        visas = {v.organisation_id: v for v in Visa.objects.filter(archive=derniere).select_related("utilisateur")}
+    habilitation = request.habilitation
+    au, depuis = rapport.periode(courante)
+    visa_possible = derniere is not None and peut_viser(habilitation, signataires)
+    return {
+        "reunion": courante,
+        "decisions": decisions,
+        "versions": versions,
+        "derniere": derniere,
+        "au": au,
+        "depuis": depuis,
+        "signataires": [(organisation, visas.get(organisation.pk)) for organisation in signataires],
+        "coordination": habilitation.coordonne,
+        "gel_form": gel_form or GelForm(derniere_version=derniere.version if derniere else None),
+        "visa_form": (visa_form or VisaForm(initial={"archive": derniere.pk})) if visa_possible else None,
+        "deja_vise": visa_possible and habilitation.organisation_id in visas,
+    }
+
+
+@coordination_requise
+@require_http_methods(["GET", "POST"])
+def decision_creer(request, pk):
+    courante = get_reunion(request, pk)
+    form = DecisionForm(request.POST or None, protocole=request.protocole)
+    if request.method == "POST" and form.is_valid():
+        form.instance.reunion = courante
+        form.save()
+        messages.success(request, "Décision enregistrée.")
+        return redirect("reunion", pk=courante.pk)
+    return render(request, "comite/decision_form.html", {"form": form, "reunion": courante, "decision": None})
+
+
+@coordination_requise
+@require_http_methods(["GET", "POST"])
+def decision_modifier(request, pk):
+    decision = get_decision(request, pk)
+    form = DecisionForm(request.POST or None, instance=decision, protocole=request.protocole)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Décision modifiée.")
+        return redirect("reunion", pk=decision.reunion_id)
+    contexte = {"form": form, "reunion": decision.reunion, "decision": decision}
+    return render(request, "comite/decision_form.html", contexte)
+
+
+def _pdf(contenu, nom, **entetes):
+    entetes["Content-Disposition"] = content_disposition_header(True, nom)
+    return HttpResponse(contenu, content_type="application/pdf", headers=entetes)
+
+
+@membre_requis
+@require_safe
+def reunion_apercu(request, pk):
+    """Le rapport rendu avec les données d'aujourd'hui : un aperçu, jamais la version citée."""
+    courante = get_reunion(request, pk)
+    return _pdf(rapport.rendre(courante), rapport.nom_de_fichier(courante))
+
+
+@coordination_requise
+@require_POST
+def reunion_geler(request, pk):
+    courante = get_reunion(request, pk)
+    derniere = RapportArchive.objects.filter(reunion=courante).order_by("-version").values_list("version").first()
+    form = GelForm(request.POST, derniere_version=derniere[0] if derniere else None)
+    if not form.is_valid():
+        return render(request, "comite/reunion.html", _contexte(request, courante, gel_form=form), status=400)
+    try:
+        archive = rapport.geler(courante, request.user, motif=form.cleaned_data["motif"])
+    except ValidationError as erreur:  # une autre version gelée entre-temps, sans motif ici
+        form.add_error("motif", erreur)
+        return render(request, "comite/reunion.html", _contexte(request, courante, gel_form=form), status=400)
+    except IntegrityError:
+        messages.error(request, "Une autre version vient d'être gelée au même instant : relisez-la avant de regeler.")
+        return redirect("reunion", pk=courante.pk)
+    messages.success(
+        request, f"Rapport gelé : version {archive.version}, SHA-256 {archive.sha256}. Ce fichier ne changera plus."
+    )
+    return redirect("reunion", pk=courante.pk)
+
+
+@membre_requis
+@require_safe
+def archive(request, pk):
+    """Les octets archivés, tels quels, avec leur empreinte ; refusés s'ils ne correspondent plus à l'empreinte."""
+    version = get_archive(request, pk)
+    if not version.intact():
+        journal.error(
+            "Rapport archivé %s (réunion %s, version %s) altéré : son contenu ne correspond plus au SHA-256 %s.",
+            version.pk,
+            version.reunion_id,
+            version.version,
+            version.sha256,
+        )
+        return render(request, "comite/archive_alteree.html", {"archive": version}, status=409)
+    nom = rapport.nom_de_fichier(version.reunion, au=version.au, version=version.version)
+    return _pdf(bytes(version.contenu), nom, **{"X-Empreinte-SHA256": version.sha256})
+
+
+@membre_requis
+@require_POST
+def visa(request, pk):
+    courante = get_reunion(request, pk)
+    verifier_peut_viser(request)
+    derniere = RapportArchive.objects.defer("contenu").filter(reunion=courante).order_by("-version").first()
+    if derniere is None:
+        messages.error(request, "Aucune version du rapport n'est gelée : il n'y a encore rien à viser.")
+        return redirect("reunion", pk=courante.pk)
+    form = VisaForm(request.POST)
+    if not form.is_valid():
+        return render(request, "comite/reunion.html", _contexte(request, courante, visa_form=form), status=400)
+    if form.cleaned_data["archive"] != derniere.pk:
+        messages.error(
+            request,
+            f"La version {derniere.version} du rapport a été gelée entre-temps : lisez-la avant de la viser.",
+        )
+        return redirect("reunion", pk=courante.pk)
+    organisation = request.habilitation.organisation
+    try:
+        with transaction.atomic():
+            Visa.objects.create(archive=derniere, organisation=organisation, utilisateur=request.user)
+    except IntegrityError:
+        messages.info(
+            request, f"La version {derniere.version} est déjà visée pour {organisation.nom} : rien n'a changé."
+        )
+    else:
+        messages.success(request, f"Visa de {organisation.nom} enregistré sur la version {derniere.version}.")
+    return redirect("reunion", pk=courante.pk)

@@ -1,0 +1,104 @@
+"""Le cache des rapports rendus : un second téléchargement des mêmes données ne rend rien.
+
+La clé tient tout ce dont dépend le contenu : le protocole, le périmètre, les dates résolues, la réunion, la dernière
+entrée du journal du protocole (son id et le plus grand moment d'enregistrement : une entrée antidatée change aussi la
+clé), la dernière modification et le nombre des décisions du comité, et `RAPPORT_VERSION`. Les données de référence
+(noms des organisations, des quartiers, signatures) n'y sont pas : les corriger ne se voit qu'au changement suivant
+du journal, ou en montant `RAPPORT_VERSION`.
+
+La date « généré le » imprimée sur la couverture est celle du premier rendu : les téléchargements suivants des mêmes
+données reçoivent ce même fichier, dont le contenu est exact et dont la date dit quand il a été calculé.
+"""
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Count, Max
+
+from engagements.models import Entree
+from protocole.models import Decision
+
+# À monter quand le gabarit, la feuille ou le calcul du contenu changent : les anciens fichiers ne servent plus.
+RAPPORT_VERSION = "1"
+# Au-delà, les fichiers les plus anciens sont effacés à l'écriture d'un nouveau.
+FICHIERS_GARDES = 200
+
+
+def dossier():
+    return Path(settings.MEDIA_ROOT) / "cache-rapports"
+
+
+def portee(perimetre):
+    """(sorte, identifiant) du périmètre."""
+    if perimetre.quartier is not None:
+        return ("quartier", perimetre.quartier.pk)
+    if perimetre.organisation is not None:
+        return ("organisation", perimetre.organisation.pk)
+    if perimetre.engagement is not None:
+        return ("engagement", perimetre.engagement)
+    return ("protocole", None)
+
+
+def cle(perimetre, au, depuis, reunion=None, genere_le=None):
+    """Deux requêtes. `genere_le` n'entre dans la clé que s'il est imposé : il est alors imprimé tel quel."""
+    protocole = perimetre.protocole
+    journal = Entree.objects.filter(protocole=protocole).aggregate(dernier=Max("id"), moment=Max("enregistre_le"))
+    comite = Decision.objects.filter(reunion__protocole=protocole).aggregate(
+        modifiee=Max("modifiee_le"), nombre=Count("id")
+    )
+    elements = {
+        "version": RAPPORT_VERSION,
+        "protocole": protocole.pk,
+        "perimetre": portee(perimetre),
+        "au": au.isoformat(),
+        "depuis": depuis.isoformat(),
+        "reunion": _reunion(reunion),
+        "journal": [journal["dernier"], _iso(journal["moment"])],
+        "comite": [_iso(comite["modifiee"]), comite["nombre"]],
+        "genere_le": _iso(genere_le),
+    }
+    return hashlib.sha256(json.dumps(elements, sort_keys=True).encode()).hexdigest()
+
+
+def lire(cle):
+    """Les octets du rapport rangé sous `cle`, ou None."""
+    try:
+        return (dossier() / f"{cle}.pdf").read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def ecrire(cle, pdf):
+    """Range le rapport sous `cle`, par écriture atomique (deux rendus simultanés ne laissent pas un fichier coupé)."""
+    cible = dossier()
+    cible.mkdir(parents=True, exist_ok=True)
+    descripteur, temporaire = tempfile.mkstemp(dir=cible, suffix=".tmp")
+    with os.fdopen(descripteur, "wb") as fichier:
+        fichier.write(pdf)
+    os.replace(temporaire, cible / f"{cle}.pdf")
+    _elaguer(cible)
+
+
+def _elaguer(cible):
+    fichiers = []
+    for fichier in cible.glob("*.pdf"):
+        try:
+            fichiers.append((fichier.stat().st_mtime, fichier))
+        except FileNotFoundError:  # effacé entre-temps par un autre processus
+            continue
+    for _moment, ancien in sorted(fichiers, reverse=True)[FICHIERS_GARDES:]:
+        ancien.unlink(missing_ok=True)
+
+
+def _reunion(reunion):
+    if reunion is None:
+        return None
+    return [reunion.pk, reunion.date.isoformat(), reunion.titre, reunion.participants]
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None

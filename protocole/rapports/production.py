@@ -1,0 +1,80 @@
+"""Du périmètre au PDF : le cache d'abord ; sinon le contenu, le gabarit, puis le rendu ici ou dans un fils."""
+
+import logging
+import time
+from pathlib import Path
+
+import fontpkg
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+
+from protocole.rapports import cache, contenu, rendu
+
+logger = logging.getLogger(__name__)
+
+FEUILLE = "rapports/rapport.css"
+POLICE = "Source Sans 3"
+# Au-delà de ce nombre d'actions, le rendu se fait dans un processus fils (réglage RAPPORTS_SEUIL_PROCESSUS).
+SEUIL_PROCESSUS = 300
+
+
+def seuil_processus():
+    return getattr(settings, "RAPPORTS_SEUIL_PROCESSUS", SEUIL_PROCESSUS)
+
+
+def ressources():
+    """(feuille de style, police, dossiers que le rendu peut lire) : le dossier de la feuille et celui de la police,
+    rien d'autre — ni le reste des fichiers statiques, ni le réseau."""
+    trouvee = finders.find(FEUILLE)
+    if not trouvee:
+        raise ImproperlyConfigured(f"Feuille de style des rapports introuvable : {FEUILLE}")
+    feuille = Path(trouvee).resolve()
+    police = fontpkg.path(POLICE, weight=400).resolve()
+    return feuille, police, [feuille.parent, police.parent]
+
+
+def produire(perimetre, au, depuis, reunion=None, genere_le=None):
+    cle = cache.cle(perimetre, au, depuis, reunion, genere_le)
+    pdf = cache.lire(cle)
+    if pdf is not None:
+        logger.info("Rapport %s au %s : servi par le cache", perimetre.libelle, au)
+        return pdf
+    debut = time.perf_counter()
+    html, contexte = rendre_html(perimetre, au, depuis, reunion, genere_le or timezone.now())
+    dans_un_fils = contexte["nb_actions"] > seuil_processus()
+    rendre = rendu.rendre_pdf_dans_un_fils if dans_un_fils else rendu.rendre_pdf
+    pdf = rendre(html, *ressources())
+    cache.ecrire(cle, pdf)
+    logger.info(
+        "Rapport %s au %s : %d actions, %s pages, %.2f s%s",
+        perimetre.libelle,
+        au,
+        contexte["nb_actions"],
+        rendu.nombre_de_pages(pdf),
+        time.perf_counter() - debut,
+        " (processus fils)" if dans_un_fils else "",
+    )
+    return pdf
+
+
+def rendre_html(perimetre, au, depuis, reunion, genere_le):
+    """Le HTML du rapport et son contexte, en français quelle que soit la langue de la requête."""
+    contexte = contenu.construire(perimetre, au, depuis, reunion)
+    contexte["genere_le"] = genere_le
+    with translation.override("fr"):
+        return render_to_string("rapports/rapport.html", contexte), contexte
+
+
+def nom_de_fichier(perimetre, au):
+    morceaux = ["rapport-copil", perimetre.protocole.slug]
+    if perimetre.quartier is not None:
+        morceaux += ["quartier", perimetre.quartier.slug]
+    elif perimetre.organisation is not None:
+        morceaux += ["organisation", perimetre.organisation.slug]
+    elif perimetre.engagement is not None:
+        morceaux += ["engagement", str(perimetre.engagement)]
+    return f"{slugify('-'.join(morceaux))}-{au.isoformat()}.pdf"

@@ -1,0 +1,56 @@
+"""Les pages des rapports : le choix d'un rapport (/rapports/) et son téléchargement (/rapports/telecharger/)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header, urlencode
+from django.views.decorators.http import require_safe
+
+from engagements.tableaux import depuis_par_defaut
+from protocole.acces import membre_requis
+from protocole.models import Reunion
+from protocole.rapports import nom_de_fichier, produire
+from protocole.rapports.formulaires import RapportForm, lire_demande
+
+
+@membre_requis
+@require_safe
+def rapports(request):
+    """Le formulaire ; une fois valide, il renvoie vers le téléchargement avec des paramètres canoniques."""
+    protocole = request.protocole
+    if "perimetre" in request.GET:
+        formulaire = RapportForm(protocole, request.GET)
+        if formulaire.is_valid():
+            return redirect(f"{reverse('rapport')}?{urlencode(formulaire.parametres())}")
+    else:
+        au = timezone.localdate()
+        formulaire = RapportForm(protocole, initial={"au": au, "depuis": depuis_par_defaut(protocole, au)})
+    reunions = list(Reunion.objects.filter(protocole=protocole).order_by("-date", "-id"))
+    for reunion in reunions:
+        reunion.lien = _lien_reunion(reunion)
+    return render(request, "rapports/rapports.html", {"formulaire": formulaire, "reunions": reunions})
+
+
+@membre_requis
+@require_safe
+def rapport(request):
+    """Le PDF, en pièce jointe. Des paramètres invalides ramènent au formulaire avec un message en français."""
+    try:
+        perimetre, au, depuis = lire_demande(request.protocole, request.GET)
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+        return redirect("rapports")
+    reponse = HttpResponse(produire(perimetre, au, depuis), content_type="application/pdf")
+    reponse["Content-Disposition"] = content_disposition_header(True, nom_de_fichier(perimetre, au))
+    return reponse
+
+
+def _lien_reunion(reunion):
+    """La page de la réunion si les pages du comité existent (elles sont construites à part)."""
+    try:
+        return reverse("reunion", args=[reunion.pk])
+    except NoReverseMatch:
+        return None
