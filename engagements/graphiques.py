@@ -18,7 +18,7 @@ SYMBOLES = {
     Statut.REALISE: "✓",
     Statut.BLOQUE: "■",
     Statut.EN_PAUSE: "‖",
-    Statut.ABANDONNE: "✕",
+    Statut.ABANDONNE: "✗",
 }
 # (fond, encre) : le texte écrit sur chaque fond y garde un contraste d'au moins 4,5:1.
 COULEURS = {

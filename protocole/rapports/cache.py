@@ -65,10 +65,10 @@ def cle(perimetre, au, depuis, reunion=None, genere_le=None):
 
 
 def lire(cle):
-    """Les octets du rapport rangé sous `cle`, ou None."""
+    """Les octets du rapport rangé sous `cle`, ou None (absent, ou cache illisible : on rendra de nouveau)."""
     try:
         return (dossier() / f"{cle}.pdf").read_bytes()
-    except FileNotFoundError:
+    except OSError:
         return None
 
 

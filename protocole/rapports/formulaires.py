@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from engagements.forms import DateInput
-from engagements.models import Action
+from engagements.models import Action, Entree
 from engagements.tableaux import Perimetre, depuis_par_defaut
 from protocole.formulaires import Accessible
 from signataires.models import Appartenance, Organisation, Representation
@@ -32,12 +32,14 @@ A_CHOISIR = {
 
 
 def organisations_du_protocole(protocole):
-    """Les organisations qui ont affaire au protocole : membres d'une partie, pilotes ou partenaires d'une action,
-    représentées par une signature."""
+    """Les organisations qui ont affaire au protocole : membres d'une partie, pilotes (aujourd'hui ou d'après le
+    journal) ou partenaires d'une action, représentées par une signature. La même définition que la vue partenaire
+    des tableaux de bord, pour qu'un lien de l'une vers le rapport de l'autre ne réponde jamais 404."""
     return Organisation.objects.filter(
         Q(Exists(Appartenance.objects.filter(organisation=OuterRef("pk"), partie__protocole=protocole)))
         | Q(Exists(Action.objects.filter(pilote=OuterRef("pk"), protocole=protocole)))
         | Q(Exists(Action.partenaires.through.objects.filter(organisation=OuterRef("pk"), action__protocole=protocole)))
+        | Q(Exists(Entree.objects.filter(protocole=protocole, pilote_apres=OuterRef("pk"))))
         | Q(Exists(Representation.objects.filter(organisation=OuterRef("pk"), signature__protocole=protocole)))
     ).order_by("nom")
 
@@ -93,10 +95,14 @@ class RapportForm(Accessible, forms.Form):
 
     perimetre = forms.ChoiceField(label="Périmètre", choices=PERIMETRES, initial="protocole", widget=forms.RadioSelect)
     quartier = forms.ModelChoiceField(
-        label="Quartier", queryset=Organisation.objects.none(), to_field_name="slug", required=False
+        label="Quartier", queryset=Organisation.objects.none(), to_field_name="slug", required=False, empty_label="—"
     )
     organisation = forms.ModelChoiceField(
-        label="Organisation", queryset=Organisation.objects.none(), to_field_name="slug", required=False
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label="—",
     )
     engagement = forms.TypedChoiceField(label="Engagement", coerce=int, required=False, empty_value=None)
     au = forms.DateField(
@@ -116,7 +122,7 @@ class RapportForm(Accessible, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["quartier"].queryset = protocole.quartiers.order_by("ordre", "nom")
         self.fields["organisation"].queryset = organisations_du_protocole(protocole)
-        self.fields["engagement"].choices = [("", "---------")] + [
+        self.fields["engagement"].choices = [("", "—")] + [
             (e.numero, f"N°{e.numero} — {e.titre}") for e in protocole.engagements.order_by("numero")
         ]
 

@@ -1,6 +1,7 @@
 """Du périmètre au PDF : le cache d'abord ; sinon le contenu, le gabarit, puis le rendu ici ou dans un fils."""
 
 import logging
+import re
 import time
 from pathlib import Path
 
@@ -20,6 +21,7 @@ FEUILLE = "rapports/rapport.css"
 POLICE = "Source Sans 3"
 # Au-delà de ce nombre d'actions, le rendu se fait dans un processus fils (réglage RAPPORTS_SEUIL_PROCESSUS).
 SEUIL_PROCESSUS = 300
+ENTRE_BALISES = re.compile(r">\s*\n\s*<")
 
 
 def seuil_processus():
@@ -48,7 +50,11 @@ def produire(perimetre, au, depuis, reunion=None, genere_le=None):
     dans_un_fils = contexte["nb_actions"] > seuil_processus()
     rendre = rendu.rendre_pdf_dans_un_fils if dans_un_fils else rendu.rendre_pdf
     pdf = rendre(html, *ressources())
-    cache.ecrire(cle, pdf)
+    try:
+        cache.ecrire(cle, pdf)
+    except OSError:
+        # Sans cache, le rapport reste juste : il sera seulement rendu de nouveau la prochaine fois.
+        logger.warning("Rapport non mis en cache (%s)", cache.dossier(), exc_info=True)
     logger.info(
         "Rapport %s au %s : %d actions, %s pages, %.2f s%s",
         perimetre.libelle,
@@ -66,7 +72,10 @@ def rendre_html(perimetre, au, depuis, reunion, genere_le):
     contexte = contenu.construire(perimetre, au, depuis, reunion)
     contexte["genere_le"] = genere_le
     with translation.override("fr"):
-        return render_to_string("rapports/rapport.html", contexte), contexte
+        html = render_to_string("rapports/rapport.html", contexte)
+    # L'indentation du gabarit entre deux balises ne s'imprime pas mais WeasyPrint la traite quand même (~10 % du
+    # rendu) ; les espaces voulues entre deux éléments restent, elles tiennent sur une ligne.
+    return ENTRE_BALISES.sub("><", html), contexte
 
 
 def nom_de_fichier(perimetre, au):

@@ -81,7 +81,8 @@ _verrou = threading.Lock()
 def rendre_pdf(html, feuille, police, dossiers):
     """Les octets PDF de `html`. Les rendus de ce processus passent l'un après l'autre : la configuration de polices
     et la feuille analysée sont partagées, et Pango n'est pas fait pour être appelé de plusieurs fils à la fois."""
-    cle = (str(feuille), str(police), tuple(str(d) for d in dossiers))
+    # La date de la feuille dans la clé : modifiée pendant le développement, elle est relue sans redémarrer.
+    cle = (str(feuille), Path(feuille).stat().st_mtime, str(police), tuple(str(d) for d in dossiers))
     with _verrou:
         moteur = _moteurs.get(cle)
         if moteur is None:

@@ -414,3 +414,24 @@ def test_the_reports_form_explains_its_errors(lecteur, jeu):
     assert reponse.status_code == 200
     assertContains(reponse, "Choisissez un engagement.")
     assertContains(reponse, "doit précéder la date « état au »")
+
+
+def test_a_cache_that_cannot_be_written_does_not_prevent_the_download(jeu, settings, tmp_path, caplog):
+    (tmp_path / "fichier").write_text("pas un dossier")
+    settings.MEDIA_ROOT = tmp_path / "fichier"
+    pdf = rapports.produire(Perimetre(jeu["protocole"]), AUJOURDHUI, AUJOURDHUI - 30 * JOUR)
+    assert pdf.startswith(b"%PDF-") and "Rapport non mis en cache" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("page", "arguments", "portee"),
+    [
+        ("vue_ensemble", [], "perimetre=protocole"),
+        ("quartier", ["brunetiere"], "perimetre=quartier&amp;valeur=brunetiere"),
+        ("organisation", ["ville-voiron"], "perimetre=organisation&amp;valeur=ville-voiron"),
+    ],
+)
+def test_each_dashboard_links_to_the_report_of_its_scope_and_dates(lecteur, jeu, page, arguments, portee):
+    reponse = lecteur.get(reverse(page, args=arguments), {"au": "2025-06-30", "depuis": "2025-01-01"})
+    assertContains(reponse, f'href="{reverse("rapport")}?{portee}&amp;au=2025-06-30&amp;depuis=2025-01-01"')
+    assertContains(reponse, "Télécharger le rapport (PDF)")
