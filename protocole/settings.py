@@ -149,3 +149,6 @@ AUTH_USER_MODEL = "signataires.Utilisateur"
 LOGIN_URL = "connexion"
 LOGIN_REDIRECT_URL = "mes_actions"
 LOGOUT_REDIRECT_URL = "accueil"
+
+# Au-delà de ce nombre d'actions, un rapport PDF est rendu dans un processus enfant (sa mémoire retourne au système).
+RAPPORTS_SEUIL_PROCESSUS = int(os.environ.get("RAPPORTS_SEUIL_PROCESSUS", "300"))
