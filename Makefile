@@ -28,6 +28,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest tests -q
 
+# Banc d'essai sur PostgreSQL : SCALE=full (jeu national construit une fois, réutilisé ; écrit docs/benchmarks.md)
+# ou SCALE=smoke (petit jeu refait à chaque fois, pour la CI). DEBUG ne vaut que pour la commande qui orchestre :
+# elle lance gunicorn avec DEBUG=false et sa propre base.
+bench: $(STAMP)
+	DEBUG=true $(PY) manage.py bench --scale $(SCALE)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

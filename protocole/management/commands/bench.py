@@ -1,0 +1,239 @@
+"""`make bench` : construit une fois un jeu de données à l'échelle nationale sur PostgreSQL, puis mesure les pages par
+de vraies requêtes HTTP contre gunicorn et écrit docs/benchmarks.md (voir protocole/bench/).
+
+Deux bases, servies chacune par son gunicorn pendant le même passage :
+- `<base>_demo` : ce que donne `make run`, le protocole du Pays Voironnais et ses données de démonstration, seuls ;
+- `<base>` : les mêmes, plus les protocoles synthétiques de l'échelle nationale.
+On mesure le Pays Voironnais dans les deux bases (l'effet de la taille de la base sur le même protocole) et des
+protocoles synthétiques dans la seconde (l'échelle nationale). La cible compare l'échelle nationale à la démo seule.
+
+La commande orchestre des sous-processus qui tournent chacun sur une base du banc (DATABASE_URL à eux) : migrate,
+`demo` (avec DEBUG), la construction (`--etape construire`), la préparation des sessions (`--etape preparer`),
+collectstatic, gunicorn. Elle-même ne touche pas à la base du projet.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.utils import timezone
+
+from protocole.bench import cibles, jeu, mesure, postgres, rapport, reglages
+from protocole.bench.jeu import Echelle
+from protocole.bench.structure import PREFIXE
+from protocole.models import Protocole
+
+MODELE = "pays-voironnais"  # le protocole réel, avec les données de `manage.py demo` : l'échelle « démo »
+WORKERS = 2
+CONNEXIONS = 50
+DEMO_SEULE = Echelle(protocoles=0, actions=0)
+PREFIXE_BASES = "suivi_bench"  # les étapes internes refusent toute autre base (celle du projet, par exemple)
+
+
+@dataclass(frozen=True)
+class Reglage:
+    base: str
+    echelle: Echelle
+    requetes: int  # par page et par échelle
+    charge_s: float
+    jetable: bool  # bases propres au passage, refaites puis effacées (la CI) ; sinon construites une fois
+    rapport: Path | None  # None : le rapport va dans un fichier temporaire
+
+
+REGLAGES = {
+    "full": Reglage("suivi_bench", Echelle(450, 150_000), 50, 10.0, False, Path("docs/benchmarks.md")),
+    "smoke": Reglage("suivi_bench_smoke", Echelle(3, 300), 5, 2.0, True, None),
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Banc d'essai : jeu de données national sur PostgreSQL (construit une fois), temps de réponse des tableaux "
+        "de bord à l'échelle démo et nationale, requêtes par seconde sous charge ; écrit docs/benchmarks.md."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=sorted(REGLAGES), default="full")
+        parser.add_argument("--reconstruire", action="store_true", help="Reconstruit les bases même à jour.")
+        parser.add_argument("--etape", choices=["construire", "preparer"], help=argparse.SUPPRESS)
+        parser.add_argument("--demo-seule", action="store_true", help=argparse.SUPPRESS)
+        parser.add_argument("--sortie", help=argparse.SUPPRESS)
+
+    def handle(self, *args, scale, reconstruire, etape, demo_seule, sortie, **options):
+        reglage = REGLAGES[scale]
+        if etape and not connection.settings_dict["NAME"].startswith(PREFIXE_BASES):
+            raise CommandError(f"Étape interne du banc : elle ne tourne que sur une base {PREFIXE_BASES}…")
+        if etape == "construire":
+            return self.construire("demo" if demo_seule else scale, DEMO_SEULE if demo_seule else reglage.echelle)
+        if etape == "preparer":
+            return self.preparer(sortie)
+        try:
+            self.orchestrer(scale, reglage, reconstruire)
+        except (postgres.ErreurPostgres, subprocess.CalledProcessError, RuntimeError) as erreur:
+            raise CommandError(str(erreur)) from erreur
+
+    # -- étapes lancées dans un sous-processus, sur une base du banc ------------------------------------------------
+
+    def construire(self, nom, echelle):
+        debut = time.monotonic()
+        lignes = jeu.construire(Protocole.objects.get(slug=MODELE), echelle, ecrire=self.stdout.write)
+        self.stdout.write("  VACUUM ANALYZE…")
+        with connection.cursor() as curseur:
+            curseur.execute("VACUUM ANALYZE")
+        duree = time.monotonic() - debut
+        postgres.marquer(nom, duree, cibles.totaux())
+        self.stdout.write(f"  jeu synthétique et VACUUM ANALYZE : {duree:.0f} s ({sum(lignes.values()):,} lignes)")
+
+    def preparer(self, sortie):
+        demo = Protocole.objects.get(slug=MODELE)
+        nationaux = cibles.echantillon(Protocole.objects.filter(slug__startswith=PREFIXE).order_by("ordre", "slug"))
+        donnees = {
+            "postgresql": postgres.reglages(),
+            "jeu": {**cibles.totaux(), **postgres.lire_marqueur()},
+            "cibles": cibles.preparer(demo, nationaux),
+        }
+        Path(sortie).write_text(json.dumps(donnees, indent=2))
+
+    # -- l'orchestration --------------------------------------------------------------------------------------------
+
+    def orchestrer(self, scale, reglage, reconstruire):
+        debut = time.monotonic()
+        postgres.demarrer()
+        # Le petit passage (la CI) travaille dans ses propres bases et son propre dossier de statiques, effacés à la
+        # fin : deux CI simultanées ne se gênent pas. Le grand garde les siens d'un passage à l'autre.
+        suffixe = f"_{os.getpid()}" if reglage.jetable else ""
+        bases = [f"{reglage.base}{suffixe}_demo", f"{reglage.base}{suffixe}"]
+        with tempfile.TemporaryDirectory(prefix="banc-") as dossier:
+            commun = {
+                "SECRET_KEY": secrets.token_urlsafe(50),  # `preparer` et gunicorn lisent les mêmes sessions
+                "BANC_STATIC_ROOT": dossier if reglage.jetable else str(reglages.STATIQUES_PARTAGES),
+            }
+            try:
+                demo = self.base_prete(bases[0], scale, reglage.jetable or reconstruire, commun, demo_seule=True)
+                national = self.base_prete(bases[1], scale, reglage.jetable or reconstruire, commun, demo_seule=False)
+                self.lancer(national["env"], "collectstatic", "--noinput", "-v", "0")
+                contexte = self.mesurer_tout(demo, national, reglage)
+            finally:
+                if reglage.jetable:
+                    for base in bases:
+                        postgres.supprimer(base)
+        contexte.update(echelle=scale, bases={"demo": demo, "national": national})
+        self.publier(contexte, reglage, debut)
+
+    def mesurer_tout(self, demo, national, reglage):
+        """Les deux gunicorn, les séries de chaque page puis la charge ; renvoie ce qu'en dit le rapport."""
+        self.titre(f"Mesures contre gunicorn ({WORKERS} workers par base)")
+        charge_avant = os.getloadavg()[0]
+        with (
+            mesure.Gunicorn(demo["env"], WORKERS) as serveur_demo,
+            mesure.Gunicorn(national["env"], WORKERS) as serveur,
+        ):
+            echelles = {
+                "demo": _sur(serveur_demo.port, demo["donnees"]["cibles"]["demo"]),
+                "demo_national": _sur(serveur.port, national["donnees"]["cibles"]["demo"]),
+                "national": _sur(serveur.port, national["donnees"]["cibles"]["national"]),
+            }
+            series = self.mesurer(echelles, reglage.requetes)
+            charge, melange = self.charger(serveur.port, echelles["national"], series, reglage.charge_s)
+        return {
+            "date": timezone.localtime().strftime("%Y-%m-%d %H:%M %Z"),
+            "machine": rapport.machine(),
+            "postgresql": national["donnees"]["postgresql"],
+            "pgoptions": os.environ.get("PGOPTIONS", ""),
+            "workers": WORKERS,
+            "conn_max_age": national["env"].get("CONN_MAX_AGE", "0"),
+            "charge_machine": (charge_avant, os.getloadavg()[0]),
+            "requetes": reglage.requetes,
+            "series": series,
+            "charge": charge,
+            "melange": melange,
+            "erreurs": [e for s in series.values() if s for serie in s.values() for e in serie.erreurs]
+            + charge.erreurs,
+        }
+
+    def publier(self, contexte, reglage, debut):
+        texte = rapport.rediger(contexte)
+        if reglage.rapport:
+            chemin = settings.BASE_DIR / reglage.rapport
+        else:  # le petit passage n'écrase pas les chiffres publiés
+            chemin = Path(tempfile.gettempdir()) / "benchmarks-smoke.md"
+        chemin.write_text(texte)
+        self.stdout.write("\n" + texte)
+        self.stdout.write(f"Rapport écrit dans {chemin} ; banc d'essai terminé en {time.monotonic() - debut:.0f} s.")
+        if contexte["erreurs"]:
+            raise CommandError(f"{len(contexte['erreurs'])} erreur(s) pendant les mesures : voir le rapport.")
+
+    def base_prete(self, base, scale, refaire, commun, demo_seule):
+        """Construit `base` si elle manque (ou si le jeu a changé, ou sur demande), sinon la migre ; puis ouvre les
+        sessions de mesure. Renvoie l'environnement de ses sous-processus, les cibles et le temps de construction."""
+        env = {**os.environ, **commun, "DATABASE_URL": f"postgres:///{base}", "DEBUG": "false"}
+        env.update(ALLOWED_HOSTS="127.0.0.1", DJANGO_SETTINGS_MODULE="protocole.bench.reglages", PYTHONUNBUFFERED="1")
+        construction_s = None
+        if refaire or postgres.version_du_jeu(base) != postgres.VERSION_JEU:
+            debut = time.monotonic()
+            self.titre(f"Construction de la base {base}")
+            postgres.recreer(base)
+            self.lancer(env, "migrate", "--noinput", "-v", "0")
+            self.lancer({**env, "DEBUG": "true"}, "demo", muet=True)
+            extra = ["--demo-seule"] if demo_seule else []
+            self.lancer(env, "bench", "--scale", scale, "--etape", "construire", *extra)
+            construction_s = time.monotonic() - debut
+            self.stdout.write(f"Base {base} construite en {construction_s:.0f} s.")
+        else:
+            self.titre(f"Base {base} réutilisée (jeu version {postgres.VERSION_JEU})")
+            self.lancer(env, "migrate", "--noinput", "-v", "0")
+        with tempfile.TemporaryDirectory(prefix="banc-") as dossier:
+            fichier = Path(dossier) / "cibles.json"
+            self.lancer(env, "bench", "--scale", scale, "--etape", "preparer", "--sortie", str(fichier))
+            donnees = json.loads(fichier.read_text())
+        return {"nom": base, "env": env, "donnees": donnees, "construction_s": construction_s}
+
+    def mesurer(self, echelles, requetes):
+        series = {}
+        for page, libelle in cibles.PAGES:
+            if any(c["pages"][page] is None for liste in echelles.values() for c in liste):
+                self.stdout.write(f"  {libelle} : absente (route pas encore enregistrée)")
+                series[page] = None
+                continue
+            series[page] = mesure.en_serie(echelles, page, requetes)
+            resume = ", ".join(f"{e} p95 {s.p95 or 0:.0f} ms" for e, s in series[page].items())
+            self.stdout.write(f"  {libelle} : {resume}")
+        return series
+
+    def charger(self, port, nationaux, series, duree):
+        """La charge sur les pages présentes (hors vue triviale) des protocoles nationaux, tour à tour."""
+        presentes = [p for p, _l in cibles.PAGES if p != "sante" and series[p] is not None]
+        melange = [(c["pages"][p], c["cookie"]) for p in presentes for c in nationaux]
+        self.stdout.write(f"  charge : {CONNEXIONS} connexions pendant {duree:.0f} s…")
+        charge = mesure.en_charge(port, melange, connexions=CONNEXIONS, duree=duree)
+        self.stdout.write(f"  charge : {charge.par_seconde:.1f} requêtes/s, {len(charge.erreurs)} erreur(s)")
+        return charge, presentes
+
+    # -- outils -----------------------------------------------------------------------------------------------------
+
+    def lancer(self, env, *arguments, muet=False):
+        debut = time.monotonic()
+        sortie = subprocess.DEVNULL if muet else None
+        subprocess.run(
+            [sys.executable, "manage.py", *arguments], cwd=settings.BASE_DIR, env=env, stdout=sortie, check=True
+        )
+        self.stdout.write(f"  manage.py {arguments[0]} : {time.monotonic() - debut:.1f} s")
+
+    def titre(self, texte):
+        self.stdout.write(self.style.MIGRATE_HEADING(f"{datetime.datetime.now():%H:%M:%S} {texte}"))
+
+
+def _sur(port, liste):
+    """Les cibles d'une échelle, avec le port du serveur qui les sert."""
+    return [{**cible, "port": port} for cible in liste]

@@ -1,0 +1,127 @@
+"""Le générateur du banc d'essai, en tout petit : le texte cloné, un journal égal aux actions, des séquences recalées.
+Il passe par `COPY` sur PostgreSQL et par `bulk_create` sur SQLite : la suite tourne sur les deux."""
+
+import datetime
+
+import pytest
+from django.db.models import F, Max
+from django.utils import timezone
+
+from engagements.models import Action, Champ, Entree, EntreeQuartier, Obligation, Verdict
+from engagements.models.journal import COLONNES, ORDRE_RECENT
+from protocole.bench.jeu import Echelle, construire
+from protocole.bench.structure import PREFIXE
+from protocole.models import Protocole
+from signataires.models import Habilitation
+from tests.factories import construire_protocole
+from tests.factories_suivi import ActionFactory
+
+pytestmark = pytest.mark.django_db
+
+ECHELLE = Echelle(protocoles=2, actions=41)
+
+
+@pytest.fixture
+def jeu():
+    modele = construire_protocole(engagements=2, blocs=3, obligations=3, paragraphes=1)
+    lignes = construire(modele, ECHELLE, lot=1, ecrire=lambda _message: None)
+    synthetiques = list(Protocole.objects.filter(slug__startswith=PREFIXE).order_by("ordre"))
+    return modele, synthetiques, lignes
+
+
+def test_clones_the_text_of_the_model_for_each_synthetic_protocol(jeu):
+    modele, synthetiques, _lignes = jeu
+    references = sorted(Obligation.objects.filter(protocole=modele).values_list("reference", flat=True))
+    assert len(synthetiques) == ECHELLE.protocoles
+    for protocole in synthetiques:
+        assert sorted(Obligation.objects.filter(protocole=protocole).values_list("reference", flat=True)) == references
+        assert protocole.quartiers.count() >= 4
+        roles = set(Habilitation.objects.filter(protocole=protocole).values_list("role", flat=True))
+        assert roles == {Habilitation.Role.COORDINATEUR, Habilitation.Role.CHARGE_DE_MISSION, Habilitation.Role.LECTEUR}
+
+
+def test_writes_the_asked_actions_with_about_ten_entries_each(jeu):
+    _modele, synthetiques, lignes = jeu
+    actions = Action.objects.filter(protocole__in=synthetiques)
+    assert actions.count() == lignes[Action] == ECHELLE.actions
+    assert set(actions.values_list("protocole", flat=True)) == {p.pk for p in synthetiques}
+    par_action = Entree.objects.filter(action__in=actions).count() / ECHELLE.actions
+    assert 8 <= par_action <= 13
+    assert not Entree.objects.filter(date_effet__gt=timezone.localdate()).exists()
+    assert not Entree.objects.filter(action__date_creation__gt=F("date_effet")).exists()
+
+
+def test_every_action_equals_the_latest_state_of_its_journal(jeu):
+    _modele, synthetiques, _lignes = jeu
+    actions = {a.pk: a for a in Action.objects.filter(protocole__in=synthetiques).prefetch_related("quartiers")}
+    resume = Entree.objects.filter(action__in=actions).values("action")
+    resume = resume.annotate(dernier=Max("date_effet"), version=Max("version"), moment=Max("enregistre_le"))
+    assert len(resume) == len(actions)
+    for ligne in resume:
+        action = actions[ligne["action"]]
+        assert (action.version, action.maj_le) == (ligne["version"], ligne["moment"]), action
+        etat = Action.objects.filter(pk=action.pk).etat_au(ligne["dernier"]).first()
+        if etat is None:  # archivée à cette date
+            assert action.archivee
+            continue
+        assert (etat.statut_au, etat.avancement_au, etat.echeance_au) == (
+            action.statut,
+            action.avancement,
+            action.echeance,
+        )
+        assert (etat.pilote_au, etat.referent_au, etat.obligation_au, etat.territoire_au) == (
+            action.pilote_id,
+            action.referent_id,
+            action.obligation_id,
+            action.tout_le_territoire,
+        )
+        derniere = Entree.objects.filter(action=action, champ=Champ.QUARTIERS).order_by(*ORDRE_RECENT).first()
+        apres = set(EntreeQuartier.objects.filter(entree=derniere, apres=True).values_list("quartier", flat=True))
+        assert {q.pk for q in action.quartiers.all()} == apres
+
+
+def test_each_old_value_is_the_state_just_before_the_change(jeu):
+    _modele, synthetiques, _lignes = jeu
+    etats = {}
+    entrees = Entree.objects.filter(protocole__in=synthetiques, action__isnull=False)
+    for entree in entrees.order_by("action", "date_effet", "enregistre_le", "id"):
+        if entree.champ not in COLONNES:
+            continue
+        _attribut, avant, apres = COLONNES[entree.champ]
+        cle = (entree.action_id, entree.champ)
+        if entree.version == 1:
+            assert cle not in etats
+        else:
+            assert getattr(entree, avant) == etats[cle], entree
+        etats[cle] = getattr(entree, apres)
+
+
+def test_statuses_are_coherent_and_realised_actions_are_complete(jeu):
+    _modele, synthetiques, _lignes = jeu
+    actions = Action.objects.filter(protocole__in=synthetiques)
+    assert not actions.filter(statut="realise").exclude(avancement=100).exists()
+    assert not actions.filter(echeance__lt=F("date_debut")).exists()
+    assert len(set(actions.values_list("statut", flat=True))) >= 4
+
+
+def test_the_current_verdict_is_the_latest_verdict_entry(jeu):
+    _modele, synthetiques, _lignes = jeu
+    verdicts = Verdict.objects.filter(protocole__in=synthetiques)
+    assert verdicts.exists()
+    for verdict in verdicts:
+        derniere = Entree.objects.filter(obligation=verdict.obligation, champ=Champ.VERDICT).order_by(*ORDRE_RECENT)[0]
+        assert (derniere.verdict_apres, derniere.date_effet) == (verdict.valeur, verdict.date_effet)
+
+
+def test_the_application_creates_rows_after_the_generated_ones(jeu):
+    _modele, synthetiques, _lignes = jeu
+    plus_grand = Action.objects.aggregate(m=Max("pk"))["m"]
+    obligation = Obligation.objects.filter(protocole=synthetiques[0]).first()
+    action = ActionFactory(obligation=obligation, date_effet=timezone.localdate() - datetime.timedelta(days=1))
+    assert action.pk > plus_grand
+
+
+def test_refuses_to_add_synthetic_protocols_twice(jeu):
+    modele, _synthetiques, _lignes = jeu
+    with pytest.raises(ValueError, match="déjà en base"):
+        construire(modele, ECHELLE, ecrire=lambda _message: None)
