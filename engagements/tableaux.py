@@ -8,11 +8,12 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from engagements.models import Action, Bloc, Champ, Entree, Obligation, Statut, ValeurVerdict
+from engagements.models import Action, Bloc, Champ, Entree, EntreeQuartier, Obligation, Statut, ValeurVerdict
 from engagements.models.actions import JOURS_SANS_NOUVELLES, STATUTS_CLOS, aujourd_hui, condition_quartier
+from engagements.models.journal import ORDRE_RECENT
 from protocole.models import Reunion
 from signataires.models import Partie
 
@@ -170,32 +171,37 @@ def grille(perimetre, au):
 
 
 def comptes_par_quartier(perimetre, au):
-    """Les quartiers côte à côte, en une requête (plus celle des quartiers) : chaque action « tout le territoire »
-    compte dans chaque quartier, donc les colonnes ne s'additionnent pas au total du territoire."""
+    """Les quartiers côte à côte, en trois requêtes quel que soit leur nombre : les quartiers, les actions « tout le
+    territoire » (qui comptent dans chaque quartier, donc les colonnes ne s'additionnent pas au total du territoire),
+    et les autres groupées par quartier et par statut."""
     quartiers = list(perimetre.protocole.quartiers.order_by("ordre", "nom"))
     if not quartiers:
         return []
     actions = perimetre.actions(au).order_by()
-    non_abandonnee = ~Q(statut_au=Statut.ABANDONNE)
-    agregats = {}
-    for quartier in quartiers:
-        dans = condition_quartier(quartier.pk, au)
-        cle = f"q{quartier.pk}"
-        for statut in Statut.values:
-            agregats[f"{cle}_{statut}"] = Count("pk", filter=dans & Q(statut_au=statut))
-        agregats[f"{cle}_retard"] = Count("pk", filter=dans & en_retard(au))
-        agregats[f"{cle}_somme"] = Coalesce(Sum("avancement_au", filter=dans & non_abandonnee), 0)
-        agregats[f"{cle}_comptees"] = Count("pk", filter=dans & non_abandonnee)
-    valeurs = actions.aggregate(**agregats)
+    partout = _agreger(actions.filter(territoire_au=True), au, []).get((), Compte())
+    rattachees = actions.filter(territoire_au=False)
+    if au >= aujourd_hui():
+        liens = Action.quartiers.through.objects.filter(action__in=rattachees.values("pk")).annotate(
+            statut_au=F("action__statut"), avancement_au=F("action__avancement"), echeance_au=F("action__echeance")
+        )
+    else:
+        # Chaque lien est une ligne « après » de la dernière entrée de quartiers de l'action au jour `au` ; l'état
+        # de l'action à cette date est recalculé une fois par ligne.
+        def dernier(champ, colonne):
+            entrees = Entree.objects.filter(action=OuterRef("entree__action"), champ=champ, date_effet__lte=au)
+            return Subquery(entrees.order_by(*ORDRE_RECENT).values(colonne)[:1])
+
+        liens = EntreeQuartier.objects.filter(apres=True, entree__in=rattachees.values("entree_quartiers_au")).annotate(
+            statut_au=dernier(Champ.STATUT, "statut_apres"),
+            avancement_au=dernier(Champ.AVANCEMENT, "avancement_apres"),
+            echeance_au=dernier(Champ.ECHEANCE, "echeance_apres"),
+        )
+    par_quartier = _agreger(liens, au, ["quartier_id"])
     resultat = []
     for quartier in quartiers:
-        cle = f"q{quartier.pk}"
         compte = Compte()
-        for statut in Statut.values:
-            compte.par_statut[statut] = valeurs[f"{cle}_{statut}"]
-        compte.en_retard = valeurs[f"{cle}_retard"]
-        compte.somme_avancement = valeurs[f"{cle}_somme"]
-        compte.comptees_pour_moyenne = valeurs[f"{cle}_comptees"]
+        compte += par_quartier.get((quartier.pk,), Compte())
+        compte += partout
         resultat.append((quartier, compte))
     return resultat
 

@@ -486,8 +486,9 @@ REQUETES_COMMUNES = 3 + 1 + 4 + 1 + 4 + 3
 # Un jour passé : pilotes, obligations et quartiers d'alors des actions signalées.
 REQUETES_PASSE = 3
 REQUETES = {
-    # les quartiers et leurs comptes côte à côte ; les membres des parties
-    "vue_ensemble": REQUETES_COMMUNES + 2 + 1,
+    # les quartiers, puis leurs comptes côte à côte (actions « tout le territoire », les autres par quartier) ;
+    # les membres des parties
+    "vue_ensemble": REQUETES_COMMUNES + 3 + 1,
     # le quartier ; les membres des parties
     "quartier": REQUETES_COMMUNES + 1 + 1,
     # l'organisation ; ses parties, ses signatures, les obligations de ses parties
