@@ -1,9 +1,11 @@
 """Ce que chacun peut lire et modifier des actions et des obligations. Toute vue passe par ces aides."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 
-from engagements.models import Action, Obligation
+from engagements.models import Action, Entree, Obligation
+from signataires.models import Appartenance, Organisation, Representation
 
 
 def obligations_du_protocole(request):
@@ -60,3 +62,16 @@ def get_action_modifiable(request, pk):
     if not peut_modifier(request.habilitation, action):
         raise PermissionDenied("Seuls l'organisation pilote et la coordination modifient cette action.")
     return action
+
+
+def organisations_du_protocole(protocole):
+    """Les organisations qui ont affaire au protocole : membres d'une de ses parties, pilotes (aujourd'hui ou d'après
+    le journal) ou partenaires d'une de ses actions, représentées par une de ses signatures. Vue partenaire et
+    rapports partagent cette définition : un lien de l'une vers l'autre ne répond jamais 404."""
+    return Organisation.objects.filter(
+        Exists(Appartenance.objects.filter(organisation=OuterRef("pk"), partie__protocole=protocole))
+        | Exists(Action.objects.filter(protocole=protocole, pilote=OuterRef("pk")))
+        | Exists(Action.partenaires.through.objects.filter(organisation=OuterRef("pk"), action__protocole=protocole))
+        | Exists(Entree.objects.filter(protocole=protocole, pilote_apres=OuterRef("pk")))
+        | Exists(Representation.objects.filter(organisation=OuterRef("pk"), signature__protocole=protocole))
+    )

@@ -10,15 +10,15 @@ from itertools import groupby
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
+from engagements.acces import organisations_du_protocole
 from engagements.forms import DateInput
 from engagements.graphiques import cellule, graphique_engagements, graphique_quartiers, grille_affichee
-from engagements.models import Action, Entree, EntreeQuartier, Obligation, Statut, ValeurVerdict
+from engagements.models import EntreeQuartier, Obligation, Statut, ValeurVerdict
 from engagements.models.actions import aujourd_hui
 from engagements.tableaux import (
     Perimetre,
@@ -130,24 +130,12 @@ def _periode(request):
     )
 
 
-def _organisations_liees(protocole):
-    """Les organisations qui ont un lien avec le protocole : membre d'une de ses parties, pilote ou partenaire d'une
-    de ses actions (aujourd'hui ou d'après le journal), ou représentée par une de ses signatures."""
-    return Organisation.objects.filter(
-        Exists(Appartenance.objects.filter(organisation=OuterRef("pk"), partie__protocole=protocole))
-        | Exists(Action.objects.filter(protocole=protocole, pilote=OuterRef("pk")))
-        | Exists(Action.partenaires.through.objects.filter(organisation=OuterRef("pk"), action__protocole=protocole))
-        | Exists(Entree.objects.filter(protocole=protocole, pilote_apres=OuterRef("pk")))
-        | Exists(Representation.objects.filter(organisation=OuterRef("pk"), signature__protocole=protocole))
-    )
-
-
 def _get_quartier(request, slug):
     return get_object_or_404(Quartier.objects.filter(protocole=request.protocole), slug=slug)
 
 
 def _get_organisation(request, slug):
-    return get_object_or_404(_organisations_liees(request.protocole), slug=slug)
+    return get_object_or_404(organisations_du_protocole(request.protocole), slug=slug)
 
 
 def _au_jour(signalees, perimetre, au):

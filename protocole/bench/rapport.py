@@ -1,5 +1,6 @@
 """Le rapport du banc d'essai (en anglais, comme docs/) : la machine, les bases, les temps de réponse par page et par
-échelle, la charge. Les cibles manquées sont dites, pas bloquantes ; seules les erreurs font échouer la commande."""
+échelle, la charge, les rapports PDF (`protocole.bench.pdf`). Les cibles manquées sont dites, pas bloquantes ; seules
+les erreurs font échouer la commande."""
 
 import os
 import platform
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import django
 
+from protocole.bench import pdf
 from protocole.bench.cibles import PAGES
 
 RATIO_MAX = 1.5
@@ -159,5 +161,11 @@ def rediger(c):
             f"{_ms(charge.p95)} ms, mostly waiting for one of the {c['workers']} workers.",
             *(["", "Errors (first ones):", "", *[f"- `{e}`" for e in erreurs]] if erreurs else []),
             "",
+            *pdf.section(c["rapports_pdf"], _base_du_grand_rapport(c["bases"]["rapport"])),
         ]
     )
+
+
+def _base_du_grand_rapport(base):
+    grand = base["donnees"]["cibles"]["national"][0]
+    return {"nom": base["nom"], "construction": _construction(base), **grand}

@@ -8,15 +8,14 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from engagements.acces import organisations_du_protocole
 from engagements.forms import DateInput
-from engagements.models import Action, Entree
 from engagements.tableaux import Perimetre, depuis_par_defaut
 from protocole.formulaires import Accessible
-from signataires.models import Appartenance, Organisation, Representation
+from signataires.models import Organisation
 
 PERIMETRES = [
     ("protocole", "Tout le protocole"),
@@ -29,19 +28,6 @@ A_CHOISIR = {
     "organisation": "Choisissez une organisation.",
     "engagement": "Choisissez un engagement.",
 }
-
-
-def organisations_du_protocole(protocole):
-    """Les organisations qui ont affaire au protocole : membres d'une partie, pilotes (aujourd'hui ou d'après le
-    journal) ou partenaires d'une action, représentées par une signature. La même définition que la vue partenaire
-    des tableaux de bord, pour qu'un lien de l'une vers le rapport de l'autre ne réponde jamais 404."""
-    return Organisation.objects.filter(
-        Q(Exists(Appartenance.objects.filter(organisation=OuterRef("pk"), partie__protocole=protocole)))
-        | Q(Exists(Action.objects.filter(pilote=OuterRef("pk"), protocole=protocole)))
-        | Q(Exists(Action.partenaires.through.objects.filter(organisation=OuterRef("pk"), action__protocole=protocole)))
-        | Q(Exists(Entree.objects.filter(protocole=protocole, pilote_apres=OuterRef("pk"))))
-        | Q(Exists(Representation.objects.filter(organisation=OuterRef("pk"), signature__protocole=protocole)))
-    ).order_by("nom")
 
 
 def lire_date(valeur, nom):
@@ -121,7 +107,7 @@ class RapportForm(Accessible, forms.Form):
     def __init__(self, protocole, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quartier"].queryset = protocole.quartiers.order_by("ordre", "nom")
-        self.fields["organisation"].queryset = organisations_du_protocole(protocole)
+        self.fields["organisation"].queryset = organisations_du_protocole(protocole).order_by("nom")
         self.fields["engagement"].choices = [("", "—")] + [
             (e.numero, f"N°{e.numero} — {e.titre}") for e in protocole.engagements.order_by("numero")
         ]

@@ -7,9 +7,13 @@ Deux bases, servies chacune par son gunicorn pendant le même passage :
 On mesure le Pays Voironnais dans les deux bases (l'effet de la taille de la base sur le même protocole) et des
 protocoles synthétiques dans la seconde (l'échelle nationale). La cible compare l'échelle nationale à la démo seule.
 
+Puis les rapports PDF (`protocole.bench.pdf`), chacun dans un processus neuf : celui du Pays Voironnais dans
+`<base>_demo`, et celui d'un grand protocole synthétique (2 000 actions ; moins au petit passage) dans une troisième
+base, `<base>_rapport`, construite comme les autres (la démo, plus ce seul protocole).
+
 La commande orchestre des sous-processus qui tournent chacun sur une base du banc (DATABASE_URL à eux) : migrate,
 `demo` (avec DEBUG), la construction (`--etape construire`), la préparation des sessions (`--etape preparer`),
-collectstatic, gunicorn. Elle-même ne touche pas à la base du projet.
+collectstatic, gunicorn, la mesure d'un rapport PDF (`--etape rapport`). Elle-même ne touche pas à la base du projet.
 """
 
 import argparse
@@ -29,7 +33,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from protocole.bench import cibles, jeu, mesure, postgres, rapport, reglages
+from protocole.bench import cibles, jeu, mesure, pdf, postgres, rapport, reglages
 from protocole.bench.jeu import Echelle
 from protocole.bench.structure import PREFIXE
 from protocole.models import Protocole
@@ -49,11 +53,14 @@ class Reglage:
     charge_s: float
     jetable: bool  # bases propres au passage, refaites puis effacées (la CI) ; sinon construites une fois
     rapport: Path | None  # None : le rapport va dans un fichier temporaire
+    # Les actions du grand protocole dont on mesure le rapport PDF ; au-dessus de RAPPORTS_SEUIL_PROCESSUS (300) pour
+    # passer, comme en production, par le processus fils. Le changer demande de monter postgres.VERSION_JEU.
+    grand_rapport: int
 
 
 REGLAGES = {
-    "full": Reglage("suivi_bench", Echelle(450, 150_000), 50, 10.0, False, Path("docs/benchmarks.md")),
-    "smoke": Reglage("suivi_bench_smoke", Echelle(3, 300), 5, 2.0, True, None),
+    "full": Reglage("suivi_bench", Echelle(450, 150_000), 50, 10.0, False, Path("docs/benchmarks.md"), 2000),
+    "smoke": Reglage("suivi_bench_smoke", Echelle(3, 300), 5, 2.0, True, None, 400),
 }
 
 
@@ -66,18 +73,27 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(REGLAGES), default="full")
         parser.add_argument("--reconstruire", action="store_true", help="Reconstruit les bases même à jour.")
-        parser.add_argument("--etape", choices=["construire", "preparer"], help=argparse.SUPPRESS)
+        parser.add_argument("--etape", choices=["construire", "preparer", "rapport"], help=argparse.SUPPRESS)
         parser.add_argument("--demo-seule", action="store_true", help=argparse.SUPPRESS)
+        parser.add_argument("--grand-rapport", action="store_true", help=argparse.SUPPRESS)
+        parser.add_argument("--protocole", help=argparse.SUPPRESS)
         parser.add_argument("--sortie", help=argparse.SUPPRESS)
 
-    def handle(self, *args, scale, reconstruire, etape, demo_seule, sortie, **options):
+    def handle(self, *args, scale, reconstruire, etape, demo_seule, grand_rapport, protocole, sortie, **options):
         reglage = REGLAGES[scale]
         if etape and not connection.settings_dict["NAME"].startswith(PREFIXE_BASES):
             raise CommandError(f"Étape interne du banc : elle ne tourne que sur une base {PREFIXE_BASES}…")
         if etape == "construire":
-            return self.construire("demo" if demo_seule else scale, DEMO_SEULE if demo_seule else reglage.echelle)
+            if demo_seule:
+                return self.construire("demo", DEMO_SEULE)
+            if grand_rapport:
+                return self.construire(f"rapport-{scale}", Echelle(protocoles=1, actions=reglage.grand_rapport))
+            return self.construire(scale, reglage.echelle)
         if etape == "preparer":
             return self.preparer(sortie)
+        if etape == "rapport":
+            Path(sortie).write_text(json.dumps(pdf.mesurer(Protocole.objects.get(slug=protocole)), indent=2))
+            return
         try:
             self.orchestrer(scale, reglage, reconstruire)
         except (postgres.ErreurPostgres, subprocess.CalledProcessError, RuntimeError) as erreur:
@@ -113,22 +129,25 @@ class Command(BaseCommand):
         # Le petit passage (la CI) travaille dans ses propres bases et son propre dossier de statiques, effacés à la
         # fin : deux CI simultanées ne se gênent pas. Le grand garde les siens d'un passage à l'autre.
         suffixe = f"_{os.getpid()}" if reglage.jetable else ""
-        bases = [f"{reglage.base}{suffixe}_demo", f"{reglage.base}{suffixe}"]
+        bases = [f"{reglage.base}{suffixe}_demo", f"{reglage.base}{suffixe}", f"{reglage.base}{suffixe}_rapport"]
+        refaire = reglage.jetable or reconstruire
         with tempfile.TemporaryDirectory(prefix="banc-") as dossier:
             commun = {
                 "SECRET_KEY": secrets.token_urlsafe(50),  # `preparer` et gunicorn lisent les mêmes sessions
                 "BANC_STATIC_ROOT": dossier if reglage.jetable else str(reglages.STATIQUES_PARTAGES),
             }
             try:
-                demo = self.base_prete(bases[0], scale, reglage.jetable or reconstruire, commun, demo_seule=True)
-                national = self.base_prete(bases[1], scale, reglage.jetable or reconstruire, commun, demo_seule=False)
+                demo = self.base_prete(bases[0], scale, refaire, commun, "--demo-seule")
+                national = self.base_prete(bases[1], scale, refaire, commun)
+                grand = self.base_prete(bases[2], scale, refaire, commun, "--grand-rapport")
                 self.lancer(national["env"], "collectstatic", "--noinput", "-v", "0")
                 contexte = self.mesurer_tout(demo, national, reglage)
+                contexte["rapports_pdf"] = self.mesurer_rapports(demo, grand, scale)
             finally:
                 if reglage.jetable:
                     for base in bases:
                         postgres.supprimer(base)
-        contexte.update(echelle=scale, bases={"demo": demo, "national": national})
+        contexte.update(echelle=scale, bases={"demo": demo, "national": national, "rapport": grand})
         self.publier(contexte, reglage, debut)
 
     def mesurer_tout(self, demo, national, reglage):
@@ -162,6 +181,31 @@ class Command(BaseCommand):
             + charge.erreurs,
         }
 
+    def mesurer_rapports(self, demo, grand, scale):
+        """Le rapport complet du protocole de démonstration, puis celui du grand protocole : chacun dans un processus
+        neuf (`--etape rapport`), seul sur la machine (les gunicorn sont arrêtés), avec un MEDIA_ROOT vide."""
+        self.titre("Rapports PDF (chacun dans un processus neuf, cache vide puis répété)")
+        cas = [
+            (demo, demo["donnees"]["cibles"]["demo"][0], "demo: Pays Voironnais, full report", False),
+            (grand, grand["donnees"]["cibles"]["national"][0], None, True),
+        ]
+        mesures = []
+        with tempfile.TemporaryDirectory(prefix="banc-rapports-") as dossier:
+            for rang, (base, cible, libelle, memoire) in enumerate(cas):
+                libelle = libelle or f"large: `{cible['protocole']}`, {cible['actions']:,} actions, full report"
+                medias = Path(dossier) / str(rang)
+                sortie = Path(dossier) / f"mesure-{rang}.json"
+                env = {**base["env"], "MEDIA_ROOT": str(medias)}
+                try:
+                    options = ["--etape", "rapport", "--protocole", cible["protocole"], "--sortie", str(sortie)]
+                    self.lancer(env, "bench", "--scale", scale, *options)
+                    mesure_pdf = {**json.loads(sortie.read_text()), "libelle": libelle, "memoire": memoire}
+                except subprocess.CalledProcessError as erreur:
+                    mesure_pdf = {"libelle": libelle, "erreur": str(erreur)}
+                mesures.append(mesure_pdf)
+                self.stdout.write(f"  {pdf.ligne_courte(mesure_pdf)}")
+        return mesures
+
     def publier(self, contexte, reglage, debut):
         texte = rapport.rediger(contexte)
         if reglage.rapport:
@@ -171,12 +215,14 @@ class Command(BaseCommand):
         chemin.write_text(texte)
         self.stdout.write("\n" + texte)
         self.stdout.write(f"Rapport écrit dans {chemin} ; banc d'essai terminé en {time.monotonic() - debut:.0f} s.")
-        if contexte["erreurs"]:
-            raise CommandError(f"{len(contexte['erreurs'])} erreur(s) pendant les mesures : voir le rapport.")
+        erreurs = len(contexte["erreurs"]) + sum(1 for m in contexte["rapports_pdf"] if m.get("erreur"))
+        if erreurs:
+            raise CommandError(f"{erreurs} erreur(s) pendant les mesures : voir le rapport.")
 
-    def base_prete(self, base, scale, refaire, commun, demo_seule):
+    def base_prete(self, base, scale, refaire, commun, *options_jeu):
         """Construit `base` si elle manque (ou si le jeu a changé, ou sur demande), sinon la migre ; puis ouvre les
-        sessions de mesure. Renvoie l'environnement de ses sous-processus, les cibles et le temps de construction."""
+        sessions de mesure. Renvoie l'environnement de ses sous-processus, les cibles et le temps de construction.
+        `options_jeu` : les options de `--etape construire` (`--demo-seule`, `--grand-rapport` ; aucune : l'échelle)."""
         env = {**os.environ, **commun, "DATABASE_URL": f"postgres:///{base}", "DEBUG": "false"}
         env.update(ALLOWED_HOSTS="127.0.0.1", DJANGO_SETTINGS_MODULE="protocole.bench.reglages", PYTHONUNBUFFERED="1")
         construction_s = None
@@ -186,8 +232,7 @@ class Command(BaseCommand):
             postgres.recreer(base)
             self.lancer(env, "migrate", "--noinput", "-v", "0")
             self.lancer({**env, "DEBUG": "true"}, "demo", muet=True)
-            extra = ["--demo-seule"] if demo_seule else []
-            self.lancer(env, "bench", "--scale", scale, "--etape", "construire", *extra)
+            self.lancer(env, "bench", "--scale", scale, "--etape", "construire", *options_jeu)
             construction_s = time.monotonic() - debut
             self.stdout.write(f"Base {base} construite en {construction_s:.0f} s.")
         else:
