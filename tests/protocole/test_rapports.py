@@ -221,8 +221,9 @@ def test_the_late_actions_of_the_report_are_those_the_grid_counts(jeu):
 
 # -- le coût : un nombre fixe de requêtes --------------------------------------------------------------------------
 
-# grille 4, verdicts 1, quartiers 3 (la liste, « tout le territoire », les autres par quartier), actions 1, obligations 1, pilotes et référents 2, évolutions 3 (chiffres,
-# entrées, quartiers des entrées), décisions 3 (avec obligations et actions), signatures 1.
+# grille 4, verdicts 1, quartiers 3 (la liste, « tout le territoire », les autres par quartier), actions 1,
+# obligations 1, pilotes et référents 2, évolutions 3 (chiffres, entrées, quartiers des entrées), décisions 3 (avec
+# obligations et actions), signatures 1.
 REQUETES_CONTENU = 19
 
 
