@@ -85,6 +85,13 @@ def mesurer(protocole):
     }
 
 
+def mediane(essais):
+    """L'essai au temps médian (le plus rapide des deux du milieu pour un nombre pair), avec le nombre d'essais et
+    tous leurs temps."""
+    rangs = sorted(essais, key=lambda e: e["secondes"])
+    return {**rangs[(len(rangs) - 1) // 2], "essais": len(essais), "secondes_essais": [e["secondes"] for e in essais]}
+
+
 # -- le tableau -----------------------------------------------------------------------------------------------------
 
 
@@ -110,8 +117,9 @@ def ligne_courte(mesure):
     if mesure.get("erreur"):
         return f"{mesure['libelle']} : erreur ({mesure['erreur']})"
     ou = "processus fils" if mesure["dans_un_fils"] else "ce processus"
+    essais = f", médiane de {mesure['essais']}" if mesure.get("essais", 1) > 1 else ""
     return (
-        f"{mesure['libelle']} : {mesure['pages']} pages en {mesure['secondes']:.1f} s "
+        f"{mesure['libelle']} : {mesure['pages']} pages en {mesure['secondes']:.1f} s{essais} "
         f"({mesure['s_par_page']:.3f} s/page, HTML {mesure['html_s']:.1f} s), pic {mesure['pic_mo']:.0f} Mo ({ou}), "
         f"cache {mesure['cache_ms']:.1f} ms"
     )
@@ -131,8 +139,12 @@ def tableau(mesures):
             continue
         ou = "child process" if m["dans_un_fils"] else f"the process itself ({m['avant_mo']:.0f} MB before)"
         s_par_page = "—" if m["s_par_page"] is None else f"{m['s_par_page']:.3f}"
+        secondes = f"{m['secondes']:.1f}"
+        if m.get("essais", 1) > 1:
+            tous = m["secondes_essais"]
+            secondes += f" (median of {m['essais']}: {min(tous):.1f}–{max(tous):.1f})"
         lignes.append(
-            f"| {m['libelle']} | {m['actions']:,} | {m['pages']} | {m['secondes']:.1f} | {s_par_page} "
+            f"| {m['libelle']} | {m['actions']:,} | {m['pages']} | {secondes} | {s_par_page} "
             f"| {m['html_s']:.1f} | {ou} | {m['pic_mo']:,.0f} | {m['cache_ms']:.1f} "
             f"| {verdict(m, m.get('memoire', False))} |"
         )
@@ -147,16 +159,17 @@ def section(mesures, base):
     return [
         "## Rapports PDF",
         "",
-        "The full report of a protocol (all its actions, `Perimetre(protocole)`, as of today, changes since the "
-        "default date), rendered by `protocole.rapports.produire` with an empty cache in a fresh Python process "
-        "started for that measurement alone (`manage.py bench --etape rapport`, a temporary `MEDIA_ROOT`), then "
-        "asked again and served by the cache. *Seconds*: the first call, WeasyPrint already imported (once per "
-        "worker); a report above "
+        "The full report of a protocol (`Perimetre(protocole)` as of today, changes since the default date; "
+        "*actions*: those it lists) rendered by `protocole.rapports.produire` with an empty cache, in a fresh Python "
+        "process started for that measurement alone (`manage.py bench --etape rapport`, a temporary `MEDIA_ROOT`), "
+        "then asked again and served by the cache (*cached repeat*: cache key queries and file read). *Seconds*: the "
+        "first call, WeasyPrint already imported (once per worker); a report above "
         f"{seuil if seuil is not None else 'RAPPORTS_SEUIL_PROCESSUS'} actions is rendered in a child process "
-        "started for it, whose start-up and imports are counted. *Of which HTML*: the content and the template "
-        "alone, timed again after the render; the rest is WeasyPrint's layout and PDF writing. *Peak memory*: the "
-        "high-water mark of the resident memory (`ru_maxrss`) of the process that renders, Django included when "
-        "it is the process itself.",
+        "started for it, whose start-up and imports are counted. The demo report is measured in several fresh "
+        "processes and the median run is shown. *Of which HTML*: the content and the template alone, timed again "
+        "after the render; the rest is WeasyPrint's layout and PDF writing. *Peak memory*: the high-water mark of "
+        "the resident memory (`ru_maxrss`) of the process that renders, Django included when it is the process "
+        "itself.",
         "",
         f"The large protocol lives in `{base['nom']}`, {base['construction']}: the demo data plus one synthetic "
         f"protocol `{base['protocole']}` with **{base['actions']:,} actions and {base['entrees']:,} journal "

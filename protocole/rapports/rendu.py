@@ -5,6 +5,7 @@ données. Tout ce qu'il lui faut arrive en arguments : le HTML déjà rendu, la 
 dossiers que le rendu a le droit de lire.
 """
 
+import gc
 import mimetypes
 import multiprocessing
 import re
@@ -76,6 +77,11 @@ class Moteur:
 
 _moteurs = {}
 _verrou = threading.Lock()
+# WeasyPrint crée des centaines de milliers d'objets par rendu : aux seuils par défaut (700, 10, 10), le ramasse-miettes
+# cyclique les parcourt sans cesse, pour 20 à 25 % du temps du rendu (`make bench`, docs/benchmarks.md). Relevés le
+# temps d'un rendu seulement, ils lui rendent ce temps sans changer le pic de mémoire mesuré ; les seuils d'avant
+# sont rétablis ensuite.
+SEUILS_RAMASSE_MIETTES = (50_000, 20, 100)
 
 
 def rendre_pdf(html, feuille, police, dossiers):
@@ -87,7 +93,12 @@ def rendre_pdf(html, feuille, police, dossiers):
         moteur = _moteurs.get(cle)
         if moteur is None:
             moteur = _moteurs[cle] = Moteur(feuille, police, dossiers)
-        return moteur.rendre(html)
+        seuils = gc.get_threshold()
+        gc.set_threshold(*SEUILS_RAMASSE_MIETTES)
+        try:
+            return moteur.rendre(html)
+        finally:
+            gc.set_threshold(*seuils)
 
 
 def rendre_pdf_dans_un_fils(html, feuille, police, dossiers):
@@ -95,7 +106,18 @@ def rendre_pdf_dans_un_fils(html, feuille, police, dossiers):
     (plusieurs centaines de Mo) retourne au système au lieu de rester dans le processus du serveur."""
     contexte = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=contexte) as executeur:
-        return executeur.submit(rendre_pdf, html, str(feuille), str(police), [str(d) for d in dossiers]).result()
+        return executeur.submit(
+            _rendre_puis_geler, html, str(feuille), str(police), [str(d) for d in dossiers]
+        ).result()
+
+
+def _rendre_puis_geler(html, feuille, police, dossiers):
+    """Dans le fils : le rendu, puis les objets du document (plus d'un million, en cycles) sortis de la portée du
+    ramasse-miettes. Le fils se termine aussitôt après et le système reprend sa mémoire d'un coup ; sans cela, la
+    collecte finale de Python les parcourait avant la sortie, que le serveur attend (2 s pour 2 000 actions)."""
+    pdf = rendre_pdf(html, feuille, police, dossiers)
+    gc.freeze()
+    return pdf
 
 
 _FLUX = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)

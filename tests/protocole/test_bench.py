@@ -2,6 +2,7 @@
 Il passe par `COPY` sur PostgreSQL et par `bulk_create` sur SQLite : la suite tourne sur les deux."""
 
 import datetime
+import gc
 
 import pytest
 from django.db.models import F, Max
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from engagements.models import Action, Champ, Entree, EntreeQuartier, Obligation, Verdict
 from engagements.models.journal import COLONNES, ORDRE_RECENT
+from protocole.bench import pdf
 from protocole.bench.jeu import Echelle, construire
 from protocole.bench.structure import PREFIXE
 from protocole.models import Protocole
@@ -125,3 +127,61 @@ def test_refuses_to_add_synthetic_protocols_twice(jeu):
     modele, _synthetiques, _lignes = jeu
     with pytest.raises(ValueError, match="déjà en base"):
         construire(modele, ECHELLE, ecrire=lambda _message: None)
+
+
+# -- les rapports PDF au banc : la mise en forme (pure) et la mesure d'un tout petit rapport --------------------------
+
+
+def _mesure_pdf(**champs):
+    mesure = {
+        "protocole": "banc-001",
+        "actions": 1990,
+        "seuil": 300,
+        "dans_un_fils": True,
+        "pages": 400,
+        "secondes": 40.0,
+        "s_par_page": 0.1,
+        "html_s": 2.0,
+        "pic_mo": 900.0,
+        "avant_mo": 60.0,
+        "cache_ms": 4.0,
+        "libelle": "large",
+        "memoire": True,
+    }
+    return {**mesure, **champs}
+
+
+def test_pdf_targets_per_page_cache_and_child_memory():
+    assert pdf.verdict(_mesure_pdf(), memoire=True) == "✓"
+    lent = _mesure_pdf(s_par_page=0.2, cache_ms=50, pic_mo=2500)
+    assert pdf.verdict(lent, memoire=True) == "✗ > 0.15 s/page, cached ≥ 50 ms, ≥ 2,000 MB"
+    # La cible de mémoire ne vaut que pour le grand rapport, et seulement rendu dans son processus fils.
+    assert pdf.verdict(_mesure_pdf(pic_mo=2500, dans_un_fils=False), memoire=False) == "✓"
+    assert pdf.verdict(_mesure_pdf(dans_un_fils=False), memoire=True) == "✗ not rendered in a child process"
+    assert pdf.verdict({"libelle": "large", "erreur": "boom"}) == "✗ error"
+
+
+def test_pdf_table_keeps_the_median_run_and_says_where_it_was_rendered():
+    essais = [_mesure_pdf(secondes=s, dans_un_fils=False, memoire=False) for s in (5.0, 3.0, 4.0)]
+    demo = {**pdf.mediane(essais), "libelle": "demo"}
+    assert (demo["secondes"], demo["essais"], demo["secondes_essais"]) == (4.0, 3, [5.0, 3.0, 4.0])
+    lignes = pdf.tableau([demo, _mesure_pdf(), {"libelle": "cassé", "erreur": "boom"}]).splitlines()
+    assert len(lignes) == 5
+    assert lignes[0].count("|") == lignes[1].count("|") == lignes[2].count("|") == lignes[3].count("|")
+    assert "| 4.0 (median of 3: 3.0–5.0) |" in lignes[2]
+    assert "the process itself (60 MB before)" in lignes[2]
+    assert "| child process | 900 | 4.0 | ✓ |" in lignes[3]
+    assert lignes[4] == "| cassé | | | | | | | | | ✗ error |"
+
+
+def test_measures_a_small_report_rendered_then_served_by_the_cache():
+    protocole = construire_protocole(engagements=1, blocs=1, obligations=1, paragraphes=1)
+    seuils = gc.get_threshold()
+    mesure = pdf.mesurer(protocole)
+    assert gc.get_threshold() == seuils, "le rendu relève les seuils du ramasse-miettes le temps du rendu seulement"
+    assert mesure["pages"] >= 1 and mesure["secondes"] > 0
+    assert (mesure["actions"], mesure["dans_un_fils"]) == (0, False)
+    assert mesure["pic_mo"] >= mesure["avant_mo"] > 0
+    assert mesure["cache_ms"] < mesure["secondes"] * 1000
+    with pytest.raises(RuntimeError, match="pas vide"):  # une seconde mesure trouverait le cache rempli
+        pdf.mesurer(protocole)
