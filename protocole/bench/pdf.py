@@ -151,9 +151,11 @@ def tableau(mesures):
     return "\n".join(lignes)
 
 
-def section(mesures, base):
-    """Les lignes de la section « Rapports PDF » du rapport du banc ; `base` : la base du grand protocole, {'nom',
-    'construction', 'protocole', 'actions', 'entrees'}."""
+def section(rapports_pdf, base):
+    """Les lignes de la section « Rapports PDF » du rapport du banc. `rapports_pdf` : {'mesures', 'charge_machine'
+    (avant, après)} ; `base` : la base du grand protocole, {'nom', 'construction', 'protocole', 'actions',
+    'entrees'}."""
+    mesures, (avant, apres) = rapports_pdf["mesures"], rapports_pdf["charge_machine"]
     seuil = next((m["seuil"] for m in mesures if "seuil" in m), None)
     erreurs = [f"- {m['libelle']}: `{m['erreur']}`" for m in mesures if m.get("erreur")]
     return [
@@ -174,6 +176,10 @@ def section(mesures, base):
         f"The large protocol lives in `{base['nom']}`, {base['construction']}: the demo data plus one synthetic "
         f"protocol `{base['protocole']}` with **{base['actions']:,} actions and {base['entrees']:,} journal "
         "entries**, built with the generator of the national database.",
+        "",
+        f"Load average (1 min) before / after these renders: {avant:.2f} / {apres:.2f} (the renders themselves keep "
+        "one core busy, and the minute before them includes the load test). WeasyPrint is CPU-bound: from one run "
+        "to the next on a shared machine, the seconds vary by about 15 %.",
         "",
         f"Targets: ≤ {S_PAR_PAGE_MAX} s per page, a cached repeat under {CACHE_MS_MAX} ms, the large report under "
         f"{MEMOIRE_FILS_MAX_MO:,} MB of peak memory in its child process.",

@@ -174,6 +174,15 @@ def test_pdf_table_keeps_the_median_run_and_says_where_it_was_rendered():
     assert lignes[4] == "| cassé | | | | | | | | | ✗ error |"
 
 
+def test_pdf_section_describes_the_large_protocol_and_the_machine_load():
+    base = {"nom": "suivi_bench_rapport", "construction": "reused", "protocole": "banc-001", "actions": 2000}
+    base["entrees"] = 20_088
+    texte = "\n".join(pdf.section({"mesures": [_mesure_pdf()], "charge_machine": (0.2, 0.9)}, base))
+    assert "`banc-001` with **2,000 actions and 20,088 journal entries**" in texte
+    assert "before / after these renders: 0.20 / 0.90 (" in texte
+    assert "| large | 1,990 | 400 | 40.0 | 0.100 |" in texte
+
+
 def test_measures_a_small_report_rendered_then_served_by_the_cache():
     protocole = construire_protocole(engagements=1, blocs=1, obligations=1, paragraphes=1)
     seuils = gc.get_threshold()

@@ -192,7 +192,7 @@ class Command(BaseCommand):
             (demo, demo["donnees"]["cibles"]["demo"][0], "demo: Pays Voironnais, full report", False, ESSAIS_DEMO),
             (grand, grande, f"large: `{grande['protocole']}`, full report", True, 1),
         ]
-        mesures = []
+        mesures, charge_avant = [], os.getloadavg()[0]
         with tempfile.TemporaryDirectory(prefix="banc-rapports-") as dossier:
             for rang, (base, cible, libelle, memoire, essais) in enumerate(cas):
                 resultats = []
@@ -208,7 +208,7 @@ class Command(BaseCommand):
                     mesure_pdf = {"libelle": libelle, "erreur": str(erreur)}
                 mesures.append(mesure_pdf)
                 self.stdout.write(f"  {pdf.ligne_courte(mesure_pdf)}")
-        return mesures
+        return {"mesures": mesures, "charge_machine": (charge_avant, os.getloadavg()[0])}
 
     def publier(self, contexte, reglage, debut):
         texte = rapport.rediger(contexte)
@@ -219,7 +219,7 @@ class Command(BaseCommand):
         chemin.write_text(texte)
         self.stdout.write("\n" + texte)
         self.stdout.write(f"Rapport écrit dans {chemin} ; banc d'essai terminé en {time.monotonic() - debut:.0f} s.")
-        erreurs = len(contexte["erreurs"]) + sum(1 for m in contexte["rapports_pdf"] if m.get("erreur"))
+        erreurs = len(contexte["erreurs"]) + sum(1 for m in contexte["rapports_pdf"]["mesures"] if m.get("erreur"))
         if erreurs:
             raise CommandError(f"{erreurs} erreur(s) pendant les mesures : voir le rapport.")
 
