@@ -1,4 +1,11 @@
-"""Réglages lus dans l'environnement (SQLite par défaut, PostgreSQL quand DATABASE_URL est défini)."""
+"""Réglages lus dans l'environnement (SQLite par défaut, PostgreSQL quand DATABASE_URL est défini).
+
+En local, `make run` écrit un fichier `.env` (DEBUG=true) que ces réglages lisent, pour que chaque commande
+`manage.py` marche telle que le README l'imprime. Ce fichier est ignoré en entier dès que l'environnement du processus
+fixe SECRET_KEY, DEBUG ou DATABASE_URL (un déploiement, le banc d'essai et ses sous-processus), et sous pytest : il ne
+complète jamais à moitié une configuration venue d'ailleurs. Ses valeurs ne sont pas recopiées dans `os.environ`, si
+bien qu'un sous-processus ne les hérite pas.
+"""
 
 import os
 import sys
@@ -8,10 +15,47 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+FICHIER_ENV = Path(os.environ.get("FICHIER_ENV") or BASE_DIR / ".env")
+VARIABLES_DE_DEPLOIEMENT = ("SECRET_KEY", "DEBUG", "DATABASE_URL")
+
+
+def lire_fichier_env(chemin):
+    """Les variables d'un fichier `.env` : des lignes `NOM=valeur` ; lignes vides et commentaires (`#`) ignorés,
+    guillemets autour de la valeur retirés. Une ligne illisible arrête tout plutôt que d'être sautée en silence."""
+    valeurs = {}
+    for numero, ligne in enumerate(chemin.read_text(encoding="utf-8").splitlines(), start=1):
+        ligne = ligne.strip()
+        if not ligne or ligne.startswith("#"):
+            continue
+        nom, egal, valeur = ligne.removeprefix("export ").partition("=")
+        nom, valeur = nom.strip(), valeur.strip()
+        if not egal or not nom.isidentifier():
+            raise ImproperlyConfigured(f"{chemin}, ligne {numero} : NOM=valeur attendu, pas {ligne!r}")
+        if len(valeur) >= 2 and valeur[0] == valeur[-1] and valeur[0] in "\"'":
+            valeur = valeur[1:-1]
+        else:
+            valeur = valeur.split(" #")[0].rstrip()
+        valeurs[nom] = valeur
+    return valeurs
+
+
+def _variables():
+    # Le fichier `.env` complète l'environnement (qui garde le dernier mot) seulement quand aucune variable de
+    # déploiement n'y est : un serveur configuré ailleurs ne reçoit jamais en silence un DEBUG ou une base de poste.
+    if (
+        "pytest" in sys.modules
+        or any(os.environ.get(nom) for nom in VARIABLES_DE_DEPLOIEMENT)
+        or not FICHIER_ENV.is_file()
+    ):
+        return dict(os.environ)
+    return {**lire_fichier_env(FICHIER_ENV), **os.environ}
+
+
+_env = _variables()
 
 
 def envbool(name, default):
-    value = os.environ.get(name)
+    value = _env.get(name)
     if value is None or value == "":
         return default
     if value.lower() in ("1", "true", "yes", "on"):
@@ -22,14 +66,14 @@ def envbool(name, default):
 
 
 def envlist(name, default):
-    value = os.environ.get(name)
+    value = _env.get(name)
     if not value:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
 DEBUG = envbool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = _env.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and "pytest" not in sys.modules:
         raise ImproperlyConfigured("SECRET_KEY est obligatoire quand DEBUG est désactivé.")
@@ -88,9 +132,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+    "default": dj_database_url.parse(
+        _env.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=int(_env.get("CONN_MAX_AGE", "0")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -122,15 +166,15 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(_env.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-EMAIL_BACKEND = os.environ.get(
+EMAIL_BACKEND = _env.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "suivi-per@localhost")
+DEFAULT_FROM_EMAIL = _env.get("DEFAULT_FROM_EMAIL", "suivi-per@localhost")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
@@ -145,7 +189,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": _env.get("LOG_LEVEL", "WARNING")},
 }
 
 AUTH_USER_MODEL = "signataires.Utilisateur"
@@ -154,4 +198,4 @@ LOGIN_REDIRECT_URL = "mes_actions"
 LOGOUT_REDIRECT_URL = "accueil"
 
 # Au-delà de ce nombre d'actions, un rapport PDF est rendu dans un processus enfant (sa mémoire retourne au système).
-RAPPORTS_SEUIL_PROCESSUS = int(os.environ.get("RAPPORTS_SEUIL_PROCESSUS", "300"))
+RAPPORTS_SEUIL_PROCESSUS = int(_env.get("RAPPORTS_SEUIL_PROCESSUS", "300"))
