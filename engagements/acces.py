@@ -9,6 +9,7 @@ from signataires.models import Appartenance, Organisation, Representation
 
 
 def obligations_du_protocole(request):
+    """Les obligations du protocole courant : celles que lisent les pages du texte et du verdict."""
     return Obligation.objects.filter(protocole=request.protocole)
 
 
@@ -24,6 +25,7 @@ def actions_lisibles(request):
 
 
 def peut_modifier(habilitation, action):
+    """La coordination modifie toute action du protocole ; un chargé de mission, celles que pilote son organisation."""
     if habilitation is None:
         return False
     if habilitation.coordonne:
@@ -32,9 +34,26 @@ def peut_modifier(habilitation, action):
 
 
 def peut_creer(habilitation):
+    """La coordination et les chargés de mission créent des actions ; les lecteurs lisent."""
     return habilitation is not None and (
         habilitation.coordonne or habilitation.role == habilitation.Role.CHARGE_DE_MISSION
     )
+
+
+def peut_donner_verdict(habilitation):
+    """Le verdict d'une obligation est donné par la coordination (coordinateurs et administrateurs)."""
+    return habilitation is not None and habilitation.coordonne
+
+
+REFUS_PILOTE = "Un chargé de mission ne confie le pilotage qu'à sa propre organisation."
+
+
+def pilotes_possibles(habilitation):
+    """Les organisations auxquelles ce rôle peut confier le pilotage d'une action : toutes pour la coordination, la
+    sienne pour un chargé de mission (qui garde ainsi la main sur ce qu'il crée ou modifie)."""
+    if habilitation.coordonne:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk=habilitation.organisation_id)
 
 
 def obligations_ouvertes(habilitation):

@@ -1,15 +1,22 @@
-"""Formulaires du suivi. Les règles métier vivent dans les modèles ; les formulaires les expliquent en français."""
+"""Formulaires du suivi. Les règles métier vivent dans les modèles (engagements/models/actions.py) ; les formulaires
+les appellent dans `clean()` pour expliquer un refus en français avant d'écrire, sans en garder de copie."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from engagements.acces import obligations_ouvertes
+from engagements.acces import REFUS_PILOTE, obligations_ouvertes, pilotes_possibles
 from engagements.models import Action, Obligation, Statut, ValeurVerdict
-from engagements.models.actions import STATUTS_A_COMMENTER
+from engagements.models.actions import (
+    MESSAGE_REFERENT,
+    referents_possibles,
+    verifier_coherence,
+    verifier_commentaire,
+    verifier_date_effet,
+)
 from protocole.formulaires import Accessible
 from protocole.models import Quartier
-from signataires.models import Habilitation, Organisation, Utilisateur
+from signataires.models import Organisation, Utilisateur
 
 
 class DateInput(forms.DateInput):
@@ -19,7 +26,19 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def champ_avancement():
+    """L'avancement saisi ; ses bornes sont une règle du modèle (`verifier_coherence`), vérifiée par `clean()`."""
+    return forms.IntegerField(
+        label="Avancement (%)",
+        help_text="De 0 à 100 ; une action réalisée est à 100 %.",
+        error_messages={"invalid": "L'avancement est un nombre entier de 0 à 100."},
+    )
+
+
 class DateEffetMixin(Accessible, forms.Form):
+    """La date d'effet et le commentaire d'un changement. `creation` : la date de création de l'action changée (None
+    pour une action à créer ou un verdict), avant laquelle aucun changement ne prend effet."""
+
     date_effet = forms.DateField(
         label="Date d'effet",
         widget=DateInput(),
@@ -32,35 +51,34 @@ class DateEffetMixin(Accessible, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Obligatoire quand l'action devient bloquée ou abandonnée.",
     )
+    creation = None
 
-    def clean_date_effet(self):
-        date = self.cleaned_data["date_effet"]
-        if date > timezone.localdate():
-            raise ValidationError("La date d'effet ne peut pas être dans le futur.")
-        return date
+    def appliquer(self, regle, **valeurs):
+        """Appelle une règle du modèle ; ses erreurs s'attachent aux champs qu'elle nomme."""
+        try:
+            regle(**valeurs)
+        except ValidationError as erreur:
+            self.add_error(None, erreur)
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("date_effet"):
+            self.appliquer(verifier_date_effet, date_effet=donnees["date_effet"], creation=self.creation)
+        return donnees
 
 
 class MiseAJourForm(DateEffetMixin):
     """Le formulaire de la page d'une action : statut, avancement, commentaire, date d'effet."""
 
     statut = forms.ChoiceField(label="Statut", choices=Statut.choices)
-    avancement = forms.IntegerField(
-        label="Avancement (%)",
-        min_value=0,
-        max_value=100,
-        help_text="De 0 à 100 ; une action réalisée est à 100 %.",
-        error_messages={
-            "min_value": "L'avancement va de 0 à 100 %%.",
-            "max_value": "L'avancement va de 0 à 100 %%.",
-            "invalid": "L'avancement est un nombre entier de 0 à 100.",
-        },
-    )
+    avancement = champ_avancement()
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     field_order = ["statut", "avancement", "commentaire", "date_effet"]
 
     def __init__(self, *args, action, **kwargs):
         self.action = action
+        self.creation = action.date_creation
         kwargs.setdefault(
             "initial",
             {
@@ -74,23 +92,11 @@ class MiseAJourForm(DateEffetMixin):
 
     def clean(self):
         donnees = super().clean()
-        statut, avancement = donnees.get("statut"), donnees.get("avancement")
-        if statut == Statut.REALISE and avancement is not None and avancement != 100:
-            self.add_error("avancement", "Une action réalisée est avancée à 100 %.")
-        if (
-            statut in STATUTS_A_COMMENTER
-            and statut != self.action.statut
-            and not (donnees.get("commentaire") or "").strip()
-        ):
-            self.add_error(
-                "commentaire", f"Un commentaire est obligatoire quand l'action devient « {Statut(statut).label} »."
-            )
-        date = donnees.get("date_effet")
-        if date and date < self.action.date_creation:
-            self.add_error(
-                "date_effet",
-                f"La date d'effet ne peut pas précéder la création de l'action ({self.action.date_creation:%d/%m/%Y}).",
-            )
+        statut = donnees.get("statut")
+        self.appliquer(
+            verifier_commentaire, avant=self.action.statut, apres=statut, commentaire=donnees.get("commentaire")
+        )
+        self.appliquer(verifier_coherence, statut=statut, avancement=donnees.get("avancement"))
         return donnees
 
     def changements(self):
@@ -100,6 +106,7 @@ class MiseAJourForm(DateEffetMixin):
 class ActionForm(DateEffetMixin, forms.ModelForm):
     """Création et modification d'une action. Les champs suivis passent par le journal, à la date d'effet."""
 
+    avancement = champ_avancement()
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -133,6 +140,7 @@ class ActionForm(DateEffetMixin, forms.ModelForm):
         self.habilitation = habilitation
         super().__init__(*args, **kwargs)
         protocole = habilitation.protocole
+        self.creation = self.instance.date_creation if self.instance.pk else None
         obligations = obligations_ouvertes(habilitation)
         if self.instance.pk:
             # L'obligation actuelle reste proposée, même hors des parties de l'organisation.
@@ -140,42 +148,35 @@ class ActionForm(DateEffetMixin, forms.ModelForm):
         obligations = obligations.distinct().select_related("bloc__engagement", "bloc__partie")
         self.fields["obligation"].queryset = obligations.order_by("bloc__engagement__numero", "bloc__ordre", "rang")
         self.fields["obligation"].label_from_instance = lambda o: f"{o.reference} — {o.texte[:90]}"
-        if habilitation.coordonne:
-            organisations = Organisation.objects.all()
-        else:
-            organisations = Organisation.objects.filter(pk=habilitation.organisation_id)
+        self.fields["pilote"].queryset = pilotes_possibles(habilitation)
+        self.fields["pilote"].error_messages["invalid_choice"] = REFUS_PILOTE
+        if not habilitation.coordonne:
             self.fields["pilote"].initial = habilitation.organisation_id
-        self.fields["pilote"].queryset = organisations
         self.fields["partenaires"].queryset = Organisation.objects.all()
-        referents = Utilisateur.objects.filter(habilitations__protocole=protocole).exclude(
-            habilitations__role=Habilitation.Role.LECTEUR
-        )
+        referents = referents_possibles(protocole)
+        if self.instance.referent_id:
+            # Le référent actuel reste proposé même s'il n'en remplit plus les conditions : on ne le change pas sans
+            # le vouloir. Un nouveau référent, lui, doit les remplir (le modèle le vérifie aussi).
+            referents = referents | Utilisateur.objects.filter(pk=self.instance.referent_id)
         self.fields["referent"].queryset = referents.order_by("last_name", "first_name")
+        self.fields["referent"].error_messages["invalid_choice"] = MESSAGE_REFERENT
         self.fields["quartiers"].queryset = Quartier.objects.filter(protocole=protocole)
-        self.fields["avancement"].help_text = "De 0 à 100 ; une action réalisée est à 100 %."
-        self.fields["avancement"].error_messages.update(
-            min_value="L'avancement va de 0 à 100 %%.", max_value="L'avancement va de 0 à 100 %%."
-        )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         self.fields["date_effet"].initial = timezone.localdate()
 
     def clean(self):
         donnees = super().clean()
-        debut, echeance = donnees.get("date_debut"), donnees.get("echeance")
-        if debut and echeance and echeance < debut:
-            self.add_error("echeance", "L'échéance ne peut pas précéder le début.")
-        if donnees.get("statut") == Statut.REALISE and donnees.get("avancement") not in (None, 100):
-            self.add_error("avancement", "Une action réalisée est avancée à 100 %.")
         statut = donnees.get("statut")
-        if (
-            statut in STATUTS_A_COMMENTER
-            and statut != self.instance.statut
-            and not (donnees.get("commentaire") or "").strip()
-        ):
-            self.add_error(
-                "commentaire", f"Un commentaire est obligatoire quand l'action devient « {Statut(statut).label} »."
-            )
+        avant = self.instance.statut if self.instance.pk else None
+        self.appliquer(verifier_commentaire, avant=avant, apres=statut, commentaire=donnees.get("commentaire"))
+        self.appliquer(
+            verifier_coherence,
+            statut=statut,
+            avancement=donnees.get("avancement"),
+            date_debut=donnees.get("date_debut"),
+            echeance=donnees.get("echeance"),
+        )
         if donnees.get("tout_le_territoire") and donnees.get("quartiers"):
             donnees["quartiers"] = Quartier.objects.none()
         if not donnees.get("tout_le_territoire") and not donnees.get("quartiers"):
@@ -183,8 +184,8 @@ class ActionForm(DateEffetMixin, forms.ModelForm):
         return donnees
 
     def _post_clean(self):
-        # Les champs suivis ne s'écrivent que par le journal (Action.creer / enregistrer) : pas de validation de
-        # l'instance ici, le modèle revalide à l'enregistrement.
+        # Pas de construct_instance : l'action ne change que par Action.creer / enregistrer, qui écrivent le journal
+        # et appliquent les règles du modèle ; clean() les a déjà appelées pour expliquer un refus.
         pass
 
     def champs_libres(self):
@@ -220,8 +221,9 @@ class VerdictForm(DateEffetMixin):
 class ArchivageForm(DateEffetMixin):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, action, **kwargs):
         super().__init__(*args, **kwargs)
+        self.creation = action.date_creation
         self.fields["commentaire"].required = True
         self.fields["commentaire"].label = "Motif de l'archivage"
         self.fields["commentaire"].error_messages["required"] = "Dites pourquoi l'action est archivée."

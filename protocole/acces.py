@@ -31,3 +31,20 @@ def coordination_requise(vue):
         return vue(request, *args, **kwargs)
 
     return controle
+
+
+def permission_requise(regle, refus):
+    """Un membre du protocole courant dont l'habilitation satisfait `regle(habilitation)` ; les autres reçoivent un
+    403 qui dit `refus`."""
+
+    def decorateur(vue):
+        @membre_requis
+        @wraps(vue)
+        def controle(request, *args, **kwargs):
+            if not regle(request.habilitation):
+                raise PermissionDenied(refus)
+            return vue(request, *args, **kwargs)
+
+        return controle
+
+    return decorateur

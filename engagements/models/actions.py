@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from engagements.models.journal import CHAMP_PAR_NOM, COLONNES, ORDRE_RECENT, Champ, Entree, EntreeQuartier
 from protocole.models import Protocole, Quartier
-from signataires.models import Organisation
+from signataires.models import Habilitation, Organisation, Utilisateur
 
 JOURS_SANS_NOUVELLES = 90
 
@@ -225,12 +225,17 @@ class Action(models.Model):
     def creer(cls, *, auteur, date_effet, commentaire="", quartiers=(), partenaires=(), maintenant=None, **champs):
         """Crée l'action et écrit son entrée de création et l'état initial de chaque champ suivi."""
         maintenant = maintenant or timezone.now()
-        _verifier_date_effet(date_effet, maintenant)
+        verifier_date_effet(date_effet, maintenant=maintenant)
         with transaction.atomic():
             action = cls(date_creation=date_effet, maj_le=maintenant, **champs)
-            _verifier_coherence(action)
-            if action.statut in STATUTS_A_COMMENTER and not commentaire.strip():
-                raise ValidationError({"commentaire": _message_commentaire(action.statut)})
+            verifier_commentaire(None, action.statut, commentaire)
+            verifier_coherence(
+                statut=action.statut,
+                avancement=action.avancement,
+                date_debut=action.date_debut,
+                echeance=action.echeance,
+            )
+            verifier_referent(action.protocole_id, action.referent_id)
             action.full_clean(exclude=["quartiers", "partenaires"])
             action.save()
             action.partenaires.set(partenaires)
@@ -273,7 +278,13 @@ class Action(models.Model):
             if version is not None and int(version) != action.version:
                 recentes = action.journal.filter(version__gt=int(version)).pour_affichage().recentes()
                 raise ConflitDeVersion(action, list(recentes))
-            _verifier_date_effet(date_effet, maintenant, action.date_creation)
+            verifier_date_effet(date_effet, creation=action.date_creation, maintenant=maintenant)
+            # La borne vaut pour la valeur demandée, même antidatée sans effet sur la ligne : elle entre au journal.
+            verifier_coherence(avancement=changements.get("avancement"))
+            if "referent" in changements:
+                referent = changements["referent"]
+                if (referent.pk if isinstance(referent, models.Model) else referent) != action.referent_id:
+                    verifier_referent(action.protocole_id, referent)
             action.version += 1
             commun = {"protocole_id": action.protocole_id, "action": action, "date_effet": date_effet}
             commun.update(auteur=auteur, commentaire=commentaire, enregistre_le=maintenant, version=action.version)
@@ -284,8 +295,15 @@ class Action(models.Model):
                 entrees = [Entree.objects.create(champ=Champ.NOTE, **commun)]
             if not entrees and not autres:
                 return []
-            _verifier_commentaire(entrees, commentaire)
-            _verifier_coherence(action)
+            for entree in entrees:
+                if entree.champ == Champ.STATUT:
+                    verifier_commentaire(entree.statut_avant, entree.statut_apres, commentaire)
+            verifier_coherence(
+                statut=action.statut,
+                avancement=action.avancement,
+                date_debut=action.date_debut,
+                echeance=action.echeance,
+            )
             if entrees:
                 action.maj_le = maintenant
             action.save()
@@ -356,30 +374,62 @@ class Action(models.Model):
         return entree
 
 
-def _verifier_date_effet(date_effet, maintenant, date_creation=None):
+# -- les règles d'une action ------------------------------------------------------------------------------------------
+# Chacune est écrite ici une seule fois : `Action.creer`, `Action.enregistrer` et `Verdict.donner` les appliquent, les
+# formulaires les appellent dans leur `clean()` pour expliquer un refus avant d'écrire. Toutes lèvent
+# ValidationError({champ: message}), que `Form.add_error(None, erreur)` attache au champ nommé.
+
+MESSAGE_REFERENT = (
+    "Le référent est une personne qui suit ce protocole : chargé de mission, coordinateur ou administrateur."
+)
+
+
+def verifier_date_effet(date_effet, *, creation=None, maintenant=None):
+    """Un changement ne prend pas effet dans le futur (aujourd'hui se lit à Paris, à l'instant `maintenant`), ni
+    avant la création de l'action (`creation`, absente pour une action à créer ou un verdict)."""
     if date_effet > timezone.localdate(maintenant):
         raise ValidationError({"date_effet": "La date d'effet ne peut pas être dans le futur."})
-    if date_creation and date_effet < date_creation:
+    if creation and date_effet < creation:
         raise ValidationError(
-            {"date_effet": f"La date d'effet ne peut pas précéder la création de l'action ({date_creation:%d/%m/%Y})."}
+            {"date_effet": f"La date d'effet ne peut pas précéder la création de l'action ({creation:%d/%m/%Y})."}
         )
 
 
-def _message_commentaire(statut):
-    return f"Un commentaire est obligatoire quand l'action devient « {Statut(statut).label} »."
+def verifier_commentaire(avant, apres, commentaire):
+    """Un commentaire est obligatoire quand l'action devient bloquée ou abandonnée : son statut passe de `avant`
+    (None à la création) à `apres`."""
+    if apres != avant and apres in STATUTS_A_COMMENTER and not (commentaire or "").strip():
+        raise ValidationError(
+            {"commentaire": f"Un commentaire est obligatoire quand l'action devient « {Statut(apres).label} »."}
+        )
 
 
-def _verifier_commentaire(entrees, commentaire):
-    for entree in entrees:
-        if entree.champ == Champ.STATUT and entree.statut_apres in STATUTS_A_COMMENTER and not commentaire.strip():
-            raise ValidationError({"commentaire": _message_commentaire(entree.statut_apres)})
-
-
-def _verifier_coherence(action):
+def verifier_coherence(*, statut=None, avancement=None, date_debut=None, echeance=None):
+    """L'avancement va de 0 à 100 %, une action réalisée est à 100 %, l'échéance ne précède pas le début. Seuls les
+    champs donnés sont vérifiés ; toutes les erreurs sont levées ensemble, chacune sur son champ."""
     erreurs = {}
-    if action.statut == Statut.REALISE and action.avancement != 100:
+    if avancement is not None and not 0 <= avancement <= 100:
+        erreurs["avancement"] = "L'avancement va de 0 à 100 %."
+    elif statut == Statut.REALISE and avancement is not None and avancement != 100:
         erreurs["avancement"] = "Une action réalisée est avancée à 100 %."
-    if action.date_debut and action.echeance and action.echeance < action.date_debut:
+    if date_debut and echeance and echeance < date_debut:
         erreurs["echeance"] = "L'échéance ne peut pas précéder le début."
     if erreurs:
         raise ValidationError(erreurs)
+
+
+def referents_possibles(protocole):
+    """Qui peut être référent d'une action du protocole : une personne qui y tient un rôle autre que lecteur."""
+    roles = Habilitation.objects.filter(utilisateur=OuterRef("pk"), protocole=protocole).exclude(
+        role=Habilitation.Role.LECTEUR
+    )
+    return Utilisateur.objects.filter(Exists(roles))
+
+
+def verifier_referent(protocole, referent):
+    """Le référent donné (un utilisateur, son identifiant ou None) est l'un des `referents_possibles`."""
+    if referent is None:
+        return
+    identifiant = referent.pk if isinstance(referent, models.Model) else referent
+    if not referents_possibles(protocole).filter(pk=identifiant).exists():
+        raise ValidationError({"referent": MESSAGE_REFERENT})

@@ -228,10 +228,10 @@ class Verdict(models.Model):
     def donner(cls, obligation, *, auteur, valeur, date_effet, motif="", maintenant=None):
         """Écrit une entrée de verdict ; le verdict courant suit la dernière entrée (une entrée antidatée ne le
         remplace que si aucun verdict n'a pris effet après elle). Renvoie l'entrée, ou None si rien ne change."""
-        from engagements.models.actions import _verifier_date_effet
+        from engagements.models.actions import verifier_date_effet
 
         maintenant = maintenant or timezone.now()
-        _verifier_date_effet(date_effet, maintenant)
+        verifier_date_effet(date_effet, maintenant=maintenant)
         if valeur not in ValeurVerdict.values:
             raise ValidationError({"valeur": "Verdict inconnu."})
         with transaction.atomic():

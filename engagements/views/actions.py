@@ -34,7 +34,7 @@ def _contexte(request, action, form=None, conflit=None, annonce=None, relire=Tru
         "obligation": action.obligation,
         "journal": _journal(action),
         "form": form if modifiable else None,
-        "modifiable": modifiable,
+        "peut_modifier": modifiable,
         "conflit": conflit,
         "annonce": annonce,
     }
@@ -149,7 +149,7 @@ def action_modifier(request, pk):
 @require_POST
 def action_archiver(request, pk):
     courante = get_action_modifiable(request, pk)
-    form = ArchivageForm(request.POST)
+    form = ArchivageForm(request.POST, action=courante)
     if form.is_valid():
         d = form.cleaned_data
         try:

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from engagements.acces import obligations_du_protocole
 from engagements.models import Bloc, Engagement, Obligation, Paragraphe
 
 
@@ -29,7 +30,7 @@ def _get_engagement(request, numero):
 def _get_obligation(request, pk):
     """L'obligation du protocole courant : un identifiant deviné ne traverse jamais les protocoles."""
     return get_object_or_404(
-        Obligation.objects.filter(protocole=_protocole_ou_404(request))
+        obligations_du_protocole(request)
         .select_related("bloc__engagement", "bloc__partie")
         .prefetch_related(Prefetch("paragraphes", queryset=Paragraphe.objects.order_by("ordre"))),
         pk=pk,

@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from engagements.acces import actions_lisibles, get_obligation, peut_creer
+from engagements.acces import actions_lisibles, get_obligation, peut_creer, peut_donner_verdict
 from engagements.forms import VerdictForm
 from engagements.models import Champ, Entree, Verdict
-from protocole.acces import coordination_requise
+from protocole.acces import permission_requise
 
 
 def execution(request, obligation, form=None):
@@ -23,19 +23,21 @@ def execution(request, obligation, form=None):
         .order_by("echeance", "id")
     )
     historique = Entree.objects.filter(obligation=obligation, champ=Champ.VERDICT).select_related("auteur")
-    if form is None and habilitation.coordonne:
-        form = VerdictForm()
+    donne_verdict = peut_donner_verdict(habilitation)
     return {
         "execution": True,
         "actions": actions,
         "verdict": Verdict.objects.filter(obligation=obligation).select_related("auteur").first(),
         "historique_verdicts": historique.recentes(),
-        "verdict_form": form if habilitation.coordonne else None,
-        "peut_creer_action": peut_creer(habilitation),
+        "peut_donner_verdict": donne_verdict,
+        "verdict_form": (VerdictForm() if form is None else form) if donne_verdict else None,
+        "peut_creer": peut_creer(habilitation),
     }
 
 
-@coordination_requise
+@permission_requise(
+    peut_donner_verdict, "Le verdict d'une obligation est donné par la coordination du contrat de ville."
+)
 @require_POST
 def verdict(request, pk):
     obligation = get_obligation(request, pk)

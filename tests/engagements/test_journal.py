@@ -10,7 +10,7 @@ from django.utils import timezone
 from engagements.models import Action, Champ, Entree, Statut, ValeurVerdict, Verdict
 from engagements.models.actions import ConflitDeVersion
 from tests.factories import ObligationFactory, OrganisationFactory, QuartierFactory, UtilisateurFactory
-from tests.factories_suivi import ActionFactory
+from tests.factories_suivi import ROLES, ActionFactory, habilitation
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,8 @@ def test_each_kind_of_change_writes_one_entry_with_old_and_new_values(action, au
 
 
 def test_pilot_referent_and_obligation_changes_are_journaled(action, auteur):
-    pilote, referent = OrganisationFactory(), UtilisateurFactory()
+    pilote = OrganisationFactory()
+    referent = habilitation(action.protocole, ROLES.CHARGE_DE_MISSION, pilote).utilisateur
     obligation = ObligationFactory(bloc=action.obligation.bloc, rang=99)
     ancien_pilote = action.pilote
     entrees = action.enregistrer(

@@ -67,7 +67,7 @@ def jeu():
     o_e2 = ObligationFactory(bloc=BlocFactory(engagement=e2, partie=pt), rang=1, texte="Ouvrir les écoles.")
     quartier = QuartierFactory(protocole=protocole, slug="brunetiere", nom="Brunetière")
     auteur = UtilisateurFactory(first_name="Marc", last_name="Chevalier")
-    referente = UtilisateurFactory(first_name="Julie", last_name="Fabre")
+    referente = habilitation(protocole, ROLES.CHARGE_DE_MISSION, first_name="Julie", last_name="Fabre").utilisateur
     ville = OrganisationFactory(slug="ville-voiron", nom="Ville de Voiron")
     forum = ActionFactory(
         obligation=o_pt,
@@ -231,7 +231,7 @@ def peupler(taille):
     protocole = ProtocoleFactory()
     parties = [PartieFactory(protocole=protocole, code=code) for code in ("PT", "ETAT")]
     quartiers = [QuartierFactory(protocole=protocole) for _ in range(2)]
-    auteur = UtilisateurFactory()
+    auteur = habilitation(protocole, ROLES.COORDINATEUR).utilisateur  # il est aussi référent
     reunion = Reunion.objects.create(protocole=protocole, date=AUJOURDHUI - 60 * JOUR, titre="Comité")
     for numero in (1, 2):
         engagement = EngagementFactory(protocole=protocole, numero=numero)
