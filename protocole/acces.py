@@ -1,4 +1,6 @@
-"""Les contrôles d'accès, tous côté serveur et en un seul endroit."""
+"""Les contrôles d'accès des vues, tous côté serveur. Les questions de permission elles-mêmes (qui peut modifier une
+action, donner un verdict, inviter, préparer le comité…) vivent dans le `acces.py` de chaque application ; les vues
+les posent par `permission_requise`, les gabarits lisent leurs réponses sous forme de drapeaux."""
 
 from functools import wraps
 
@@ -15,19 +17,6 @@ def membre_requis(vue):
             return redirect_to_login(request.get_full_path())
         if request.habilitation is None:
             raise PermissionDenied("Vous n'avez pas de rôle dans ce protocole.")
-        return vue(request, *args, **kwargs)
-
-    return controle
-
-
-def coordination_requise(vue):
-    """Réservé aux coordinateurs et administrateurs du protocole courant."""
-
-    @membre_requis
-    @wraps(vue)
-    def controle(request, *args, **kwargs):
-        if not request.habilitation.coordonne:
-            raise PermissionDenied("Réservé à la coordination du contrat de ville.")
         return vue(request, *args, **kwargs)
 
     return controle

@@ -122,17 +122,17 @@ class InvitationForm(Accessible, forms.Form):
         self.invitant = invitant
         self.compte = None
         self.fields["organisation"].label_from_instance = lambda o: f"{o.nom} ({o.sigle})" if o.sigle else o.nom
-        if invitant.role != Role.ADMINISTRATEUR:
-            # Seule la liste affichée perd l'option : un « admin » envoyé quand même arrive à clean_role et à son
-            # message clair, au lieu du « choix non valide » générique.
-            self.fields["role"].widget.choices = [choix for choix in Role.choices if choix[0] != Role.ADMINISTRATEUR]
+        # Seule la liste affichée perd les rôles que l'invitant ne peut pas donner : un « admin » envoyé quand même
+        # arrive à clean_role et à son message clair, au lieu du « choix non valide » générique.
+        self.fields["role"].widget.choices = [(role.value, role.label) for role in invitant.roles_accordables()]
 
     def clean_email(self):
         return Utilisateur.objects.normalize_email(self.cleaned_data["email"])
 
     def clean_role(self):
         role = self.cleaned_data["role"]
-        if role == Role.ADMINISTRATEUR and self.invitant.role != Role.ADMINISTRATEUR:
+        if not self.invitant.peut_accorder(role):
+            # Le seul rôle qu'une habilitation admise à inviter ne peut pas donner est celui d'administrateur.
             raise ValidationError("Seul un administrateur peut donner le rôle d'administrateur.")
         return role
 

@@ -233,3 +233,12 @@ class Habilitation(models.Model):
     def coordonne(self):
         """Coordination et administration voient et modifient toutes les actions, donnent les verdicts."""
         return self.role in (self.Role.ADMINISTRATEUR, self.Role.COORDINATEUR)
+
+    def peut_accorder(self, role):
+        """Cette habilitation peut-elle donner `role` à quelqu'un dans son protocole ? La coordination invite, et
+        seul un administrateur fait un administrateur."""
+        return self.coordonne and (role != self.Role.ADMINISTRATEUR or self.role == self.Role.ADMINISTRATEUR)
+
+    def roles_accordables(self):
+        """Les rôles que cette habilitation peut donner, dans l'ordre des choix."""
+        return [role for role in self.Role if self.peut_accorder(role)]

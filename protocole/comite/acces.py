@@ -39,21 +39,22 @@ def organisations_signataires(protocole):
     )
 
 
+def peut_preparer_comite(habilitation):
+    """La coordination (coordinateurs et administrateurs) prépare le comité : réunions, décisions, gel du rapport."""
+    return habilitation is not None and habilitation.coordonne
+
+
 def peut_viser(habilitation, signataires):
-    """Un visa se donne par un lecteur qui agit pour une organisation signataire ; ni la coordination ni les
-    chargés de mission, qui rendent compte, ne visent le rapport."""
-    return (
-        habilitation is not None
-        and habilitation.role == Habilitation.Role.LECTEUR
-        and habilitation.organisation_id in {o.pk for o in signataires}
-    )
+    """Un visa se donne par un lecteur qui agit pour une organisation signataire (`signataires` : les organisations
+    signataires du protocole, ou leurs identifiants) ; ni la coordination ni les chargés de mission, qui rendent
+    compte, ne visent le rapport."""
+    if habilitation is None or habilitation.role != Habilitation.Role.LECTEUR:
+        return False
+    return habilitation.organisation_id in {getattr(organisation, "pk", organisation) for organisation in signataires}
 
 
 def verifier_peut_viser(request):
-    habilitation = request.habilitation
-    signataire = (
-        habilitation.role == Habilitation.Role.LECTEUR
-        and organisations_signataires(request.protocole).filter(pk=habilitation.organisation_id).exists()
-    )
-    if not signataire:
+    """Le contrôle de la vue du visa : `peut_viser` sur les organisations signataires du protocole courant."""
+    signataires = organisations_signataires(request.protocole).values_list("pk", flat=True)
+    if not peut_viser(request.habilitation, signataires):
         raise PermissionDenied("Le visa est réservé aux lecteurs qui représentent une organisation signataire.")

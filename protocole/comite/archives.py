@@ -21,10 +21,10 @@ def periode(reunion):
     return au, min(depuis, au)
 
 
-def rendre(reunion, genere_le=None):
+def rendre(reunion):
     """Le PDF du rapport tel que les données le donnent maintenant (un aperçu : rien n'est archivé)."""
     au, depuis = periode(reunion)
-    return rapports.produire(Perimetre(reunion.protocole), au, depuis, reunion=reunion, genere_le=genere_le)
+    return rapports.produire(Perimetre(reunion.protocole), au, depuis, reunion=reunion)
 
 
 def nom_de_fichier(reunion, au=None, version=None):

@@ -14,13 +14,14 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from engagements.models import Action, Obligation
-from protocole.acces import coordination_requise, membre_requis
+from protocole.acces import membre_requis, permission_requise
 from protocole.comite import archives as rapport
 from protocole.comite.acces import (
     get_archive,
     get_decision,
     get_reunion,
     organisations_signataires,
+    peut_preparer_comite,
     peut_viser,
     reunions_du_protocole,
     verifier_peut_viser,
@@ -29,6 +30,10 @@ from protocole.comite.forms import DecisionForm, GelForm, ReunionForm, VisaForm
 from protocole.models import Decision, RapportArchive, Visa
 
 journal = logging.getLogger(__name__)
+
+preparation_requise = permission_requise(
+    peut_preparer_comite, "Le comité est préparé par la coordination du contrat de ville."
+)
 
 
 def _versions():
@@ -57,10 +62,15 @@ def reunions(request):
         .prefetch_related(Prefetch("archives", queryset=_versions()))
         .order_by("-date", "-pk")
     )
-    return render(request, "comite/reunions.html", {"reunions": liste, "nb_signataires": len(signataires)})
+    contexte = {
+        "reunions": liste,
+        "nb_signataires": len(signataires),
+        "peut_preparer_comite": peut_preparer_comite(request.habilitation),
+    }
+    return render(request, "comite/reunions.html", contexte)
 
 
-@coordination_requise
+@preparation_requise
 @require_http_methods(["GET", "POST"])
 def reunion_creer(request):
     form = ReunionForm(request.POST or None)
@@ -72,7 +82,7 @@ def reunion_creer(request):
     return render(request, "comite/reunion_form.html", {"form": form, "reunion": None})
 
 
-@coordination_requise
+@preparation_requise
 @require_http_methods(["GET", "POST"])
 def reunion_modifier(request, pk):
     courante = get_reunion(request, pk)
@@ -118,14 +128,15 @@ def _contexte(request, courante, gel_form=None, visa_form=None):
         "au": au,
         "depuis": depuis,
         "signataires": [(organisation, visas.get(organisation.pk)) for organisation in signataires],
-        "coordination": habilitation.coordonne,
+        "peut_preparer_comite": peut_preparer_comite(habilitation),
         "gel_form": gel_form or GelForm(derniere_version=derniere.version if derniere else None),
+        "peut_viser": visa_possible,
         "visa_form": (visa_form or VisaForm(initial={"archive": derniere.pk})) if visa_possible else None,
         "deja_vise": visa_possible and habilitation.organisation_id in visas,
     }
 
 
-@coordination_requise
+@preparation_requise
 @require_http_methods(["GET", "POST"])
 def decision_creer(request, pk):
     courante = get_reunion(request, pk)
@@ -138,7 +149,7 @@ def decision_creer(request, pk):
     return render(request, "comite/decision_form.html", {"form": form, "reunion": courante, "decision": None})
 
 
-@coordination_requise
+@preparation_requise
 @require_http_methods(["GET", "POST"])
 def decision_modifier(request, pk):
     decision = get_decision(request, pk)
@@ -164,7 +175,7 @@ def reunion_apercu(request, pk):
     return _pdf(rapport.rendre(courante), rapport.nom_de_fichier(courante))
 
 
-@coordination_requise
+@preparation_requise
 @require_POST
 def reunion_geler(request, pk):
     courante = get_reunion(request, pk)

@@ -21,8 +21,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_http_methods
 
-from protocole.acces import coordination_requise
+from protocole.acces import permission_requise
 from protocole.middleware import SESSION_KEY
+from signataires.acces import peut_inviter
 from signataires.forms import (
     ChangementMotDePasseForm,
     ConnexionForm,
@@ -145,7 +146,7 @@ def _membres(protocole):
     )
 
 
-@coordination_requise
+@permission_requise(peut_inviter, "Les invitations sont envoyées par la coordination du contrat de ville.")
 @require_http_methods(["GET", "POST"])
 def invitation(request):
     """GET : le formulaire et les membres du protocole. POST : le rôle (et le compte s'il le faut), puis l'e-mail."""

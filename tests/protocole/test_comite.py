@@ -19,6 +19,7 @@ from engagements.models import Obligation, Statut
 from engagements.tableaux import Perimetre
 from protocole import rapports
 from protocole.comite import archives
+from protocole.comite.acces import peut_preparer_comite, peut_viser
 from protocole.models import Decision, RapportArchive, Reunion, Visa
 from tests.factories import (
     ObligationFactory,
@@ -517,6 +518,25 @@ def test_a_lecteur_of_a_non_signing_organisation_cannot_give_a_visa(client, prot
     assert not Visa.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("role", "signataire", "attendu"),
+    [
+        (ROLES.LECTEUR, True, True),
+        (ROLES.LECTEUR, False, False),
+        (ROLES.CHARGE_DE_MISSION, True, False),
+        (ROLES.COORDINATEUR, True, False),
+        (ROLES.ADMINISTRATEUR, True, False),
+    ],
+)
+def test_a_visa_is_for_a_lecteur_acting_for_a_signing_organisation(
+    protocole, etat, signataires, role, signataire, attendu
+):
+    organisation = etat if signataire else OrganisationFactory()
+    assert peut_viser(habilitation(protocole, role, organisation), signataires) is attendu
+    assert peut_viser(habilitation(protocole, role, organisation), [o.pk for o in signataires]) is attendu
+    assert peut_viser(None, signataires) is False
+
+
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client, reunion, gelee):
     reponse = viser(client, reunion, gelee)
     assert reponse.status_code == 302
@@ -553,9 +573,32 @@ def test_the_lecteur_sees_the_meetings_with_their_versions_and_visas(client, pro
     assert titres == ["Comité d'été", "Comité de printemps"]
 
 
-def test_the_coordination_sees_the_new_meeting_link(client, coordination, reunion):
-    client.force_login(coordination)
+@pytest.mark.parametrize("role", [ROLES.COORDINATEUR, ROLES.ADMINISTRATEUR])
+def test_the_coordination_sees_the_new_meeting_link(client, protocole, reunion, role):
+    client.force_login(habilitation(protocole, role).utilisateur)
     assertContains(client.get(reverse("reunions")), f'href="{reverse("reunion_creer")}"')
+    assertContains(client.get(reverse("reunion", args=[reunion.pk])), "Modifier la réunion")
+
+
+@pytest.mark.parametrize(
+    ("role", "attendu"),
+    [
+        (ROLES.ADMINISTRATEUR, True),
+        (ROLES.COORDINATEUR, True),
+        (ROLES.CHARGE_DE_MISSION, False),
+        (ROLES.LECTEUR, False),
+    ],
+)
+def test_the_committee_is_prepared_by_the_coordination(protocole, role, attendu):
+    assert peut_preparer_comite(habilitation(protocole, role)) is attendu
+    assert peut_preparer_comite(None) is False
+
+
+def test_an_officer_sees_no_new_meeting_link_and_cannot_create_one(client, protocole):
+    client.force_login(habilitation(protocole, ROLES.CHARGE_DE_MISSION).utilisateur)
+    assertNotContains(client.get(reverse("reunions")), "Nouvelle réunion")
+    assert client.post(reverse("reunion_creer"), {"date": AUJOURD_HUI, "titre": "Comité"}).status_code == 403
+    assert not Reunion.objects.exists()
 
 
 def test_the_navigation_links_to_the_committee_for_members_only(client, lecteur, reunion):

@@ -8,6 +8,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from signataires.acces import peut_inviter
+from signataires.forms import InvitationForm
 from signataires.models import Habilitation, Utilisateur
 from tests.factories import OrganisationFactory, ProtocoleFactory, UtilisateurFactory
 from tests.factories_suivi import ROLES, habilitation
@@ -304,6 +306,50 @@ def test_coordinator_cannot_grant_the_administrator_role(client, coordinateur, m
     assertContains(reponse, 'role="alert"')
     assert not Utilisateur.objects.filter(email="ines.durand@voiron.fr").exists()
     assert mailoutbox == []
+
+
+@pytest.mark.parametrize(
+    ("role", "accordables"),
+    [
+        (ROLES.ADMINISTRATEUR, list(ROLES)),
+        (ROLES.COORDINATEUR, [ROLES.COORDINATEUR, ROLES.CHARGE_DE_MISSION, ROLES.LECTEUR]),
+        (ROLES.CHARGE_DE_MISSION, []),
+        (ROLES.LECTEUR, []),
+    ],
+)
+def test_the_coordination_invites_and_only_an_administrator_grants_the_administrator_role(protocole, role, accordables):
+    invitant = habilitation(protocole, role)
+    assert invitant.roles_accordables() == accordables
+    assert [r for r in ROLES if invitant.peut_accorder(r)] == accordables
+    assert peut_inviter(invitant) is bool(accordables)
+    assert peut_inviter(None) is False
+
+
+def test_the_invitation_form_of_a_coordinator_offers_no_administrator_role_and_refuses_a_forged_one(
+    protocole, coordinateur
+):
+    organisation = OrganisationFactory()
+    form = InvitationForm(protocole=protocole, invitant=coordinateur)
+    assert [valeur for valeur, _libelle in form.fields["role"].widget.choices] == ["coord", "cdm", "lecteur"]
+    form = InvitationForm(
+        _invitation(organisation, role=ROLES.ADMINISTRATEUR), protocole=protocole, invitant=coordinateur
+    )
+    assert form.errors == {"role": ["Seul un administrateur peut donner le rôle d'administrateur."]}
+
+
+@pytest.mark.parametrize(
+    ("role", "lien"),
+    [
+        (ROLES.ADMINISTRATEUR, True),
+        (ROLES.COORDINATEUR, True),
+        (ROLES.CHARGE_DE_MISSION, False),
+        (ROLES.LECTEUR, False),
+    ],
+)
+def test_the_navigation_shows_the_invite_link_to_whoever_may_invite(client, protocole, role, lien):
+    client.force_login(habilitation(protocole, role).utilisateur)
+    inviter = f'href="{reverse("invitation")}"'
+    (assertContains if lien else assertNotContains)(client.get(reverse("accueil")), inviter)
 
 
 def test_administrator_can_grant_the_administrator_role(client, protocole, administrateur, mailoutbox):
