@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 
 from engagements.models import Action, Entree, Obligation
+from engagements.tableaux import avec_drapeaux
 from signataires.models import Appartenance, Organisation, Representation
 
 
@@ -68,8 +69,7 @@ def obligations_ouvertes(habilitation):
 def get_action(request, pk):
     """L'action du protocole courant, avec ce que sa page affiche (drapeaux, obligation, pilote, quartiers…)."""
     qs = (
-        actions_lisibles(request)
-        .avec_drapeaux()
+        avec_drapeaux(actions_lisibles(request), archivees=True)
         .select_related("obligation__bloc__engagement", "obligation__bloc__partie", "pilote", "referent")
         .prefetch_related("partenaires", "quartiers")
     )

@@ -45,14 +45,14 @@ COLONNES = [
     ("Quartiers", _quartiers),
     ("Statut", lambda a: a.get_statut_display()),
     ("En retard", lambda a: a.est_en_retard),
-    ("Sans nouvelles depuis 90 jours", lambda a: a.sans_maj),
+    ("Sans nouvelles depuis 90 jours", lambda a: a.est_sans_nouvelles),
     ("Avancement (%)", lambda a: a.avancement),
     ("Début", lambda a: a.date_debut),
     ("Échéance", lambda a: a.echeance),
     ("Budget (€)", lambda a: a.budget),
     ("Verdict de l'obligation", _verdict),
     ("Archivée", lambda a: a.archivee),
-    ("Dernière mise à jour", lambda a: timezone.localtime(a.maj_le).date()),
+    ("Dernière mise à jour", lambda a: timezone.localtime(a.nouvelles_au).date()),
 ]
 ENTETES = [entete for entete, _valeur in COLONNES]
 

@@ -1,14 +1,12 @@
 """Les filtres de la liste des actions : chaque choix proposé est limité au protocole courant."""
 
-import datetime
-
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
 from engagements.forms import DateInput
 from engagements.models import Action, Engagement, Statut, ValeurVerdict
+from engagements.models.actions import aujourd_hui, debut_du_jour
 from protocole.formulaires import Accessible
 from protocole.models import Quartier
 from signataires.models import Appartenance, Organisation, Partie, Utilisateur
@@ -122,7 +120,7 @@ class FiltreActions(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("archivees"):
-            queryset = queryset.filter(archivee=False)
+            queryset = queryset.filter(archivee_au=False)
         return queryset
 
     def chercher(self, queryset, name, value):
@@ -140,7 +138,7 @@ class FiltreActions(django_filters.FilterSet):
         return queryset.filter(Q(pilote=organisation) | Q(Exists(partenaire)))
 
     def filtrer_quartier(self, queryset, name, quartier):
-        return queryset.dans_quartier(quartier)
+        return queryset.dans_quartier_au(quartier, aujourd_hui())
 
     def filtrer_verdict(self, queryset, name, valeur):
         if valeur == ValeurVerdict.NON_EVALUE:
@@ -150,11 +148,11 @@ class FiltreActions(django_filters.FilterSet):
         return queryset.filter(obligation__verdict__valeur=valeur)
 
     def filtrer_sans_maj(self, queryset, name, date):
-        debut_du_jour = datetime.datetime.combine(date, datetime.time.min, tzinfo=timezone.get_current_timezone())
-        return queryset.filter(maj_le__lt=debut_du_jour)
+        """Rien d'enregistré à leur sujet ce jour-là ni après (jours comptés à Paris, comme « sans nouvelles »)."""
+        return queryset.filter(nouvelles_au__lt=debut_du_jour(date))
 
     def filtrer_en_retard(self, queryset, name, coche):
-        return queryset.en_retard() if coche else queryset
+        return queryset.filter(est_en_retard=True) if coche else queryset
 
     def inclure_archivees(self, queryset, name, coche):
         return queryset  # appliqué dans filter_queryset : il faut agir aussi quand la case est décochée

@@ -1,23 +1,63 @@
-"""Les chiffres des tableaux de bord et des rapports, calculés en base, en un nombre fixe de requêtes.
+"""La couche des requêtes : chaque chiffre et chaque ligne que montrent les pages, les exports et les rapports.
 
-Tout passe par `Action.objects.etat_au(au)` : aujourd'hui se lit sur les actions, une date passée se reconstruit
-depuis le journal. Un périmètre (tout le protocole, un quartier, une organisation, un engagement) choisit les actions.
+Les deux règles du suivi, « en retard » et « sans nouvelles », sont écrites ici et nulle part ailleurs ; la liste
+des actions, « Mes actions », les exports, les tableaux de bord et les rapports PDF les appellent tous. Tout passe
+par `Action.objects.etat_au(au)` : aujourd'hui se lit sur les actions, une date passée se reconstruit depuis le
+journal. Un périmètre (tout le protocole, un quartier, une organisation, un engagement) choisit les actions. Chaque
+fonction répond en un nombre fixe de requêtes, quelle que soit la taille des données.
 """
 
-import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from engagements.models import Action, Bloc, Champ, Entree, EntreeQuartier, Obligation, Statut, ValeurVerdict
-from engagements.models.actions import JOURS_SANS_NOUVELLES, STATUTS_CLOS, aujourd_hui, condition_quartier
-from engagements.models.journal import ORDRE_RECENT
-from protocole.models import Reunion
-from signataires.models import Partie
+from engagements.models.actions import STATUTS_CLOS, aujourd_hui, debut_du_jour
+from signataires.models import Organisation, Partie, Utilisateur
 
-MOIS_PAR_DEFAUT = 6
+JOURS_SANS_NOUVELLES = 90
+
+
+def en_retard(au):
+    """En retard on day D: the action's due date (as of D) is before D, and its status on D is neither réalisé
+    nor abandonné. Archived actions are never counted.
+
+    En retard le jour D : l'échéance de l'action (telle qu'elle était le jour D) précède D, et son statut ce jour-là
+    n'est ni réalisé ni abandonné. Une action archivée n'est jamais comptée. Condition sur un `etat_au(au)`."""
+    return Q(echeance_au__lt=au) & ~Q(statut_au__in=STATUTS_CLOS) & Q(archivee_au=False)
+
+
+def sans_nouvelles(au):
+    """Sans nouvelles on day D: open on D (not réalisé, not abandonné), and nobody recorded anything about it in
+    the 90 days up to D: its latest journal entry *recorded* on or before D (whatever that entry's effect date) was
+    recorded on a day more than 90 days before D (exactly 90 days: not yet). Days are counted in Europe/Paris.
+    Today is D = today: there is no second, datetime-based rule.
+
+    Sans nouvelles le jour D : ouverte ce jour-là, et sa dernière entrée de journal enregistrée le jour D ou avant
+    (quelle que soit sa date d'effet) l'a été plus de 90 jours avant D, jours comptés à Paris. Une action archivée
+    n'est jamais comptée ; une action dont rien n'était encore enregistré le jour D non plus. Condition sur un
+    `etat_au(au)`, dont `nouvelles_au` est le moment de cette dernière entrée."""
+    limite = debut_du_jour(au - datetime.timedelta(days=JOURS_SANS_NOUVELLES))
+    return Q(nouvelles_au__lt=limite) & ~Q(statut_au__in=STATUTS_CLOS) & Q(archivee_au=False)
+
+
+def _drapeaux(actions, au):
+    """Sur un `etat_au(au)` : annote `est_en_retard` et `est_sans_nouvelles` (vrai ou faux, jamais nul)."""
+
+    def drapeau(condition):
+        return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+    return actions.annotate(est_en_retard=drapeau(en_retard(au)), est_sans_nouvelles=drapeau(sans_nouvelles(au)))
+
+
+def avec_drapeaux(actions, au=None, archivees=False):
+    """Les actions telles qu'elles sont le jour `au` (aujourd'hui par défaut), annotées de leur état (`statut_au`…)
+    et de leurs drapeaux `est_en_retard` et `est_sans_nouvelles`. Ce qu'utilisent la liste des actions, ses
+    filtres, ses exports, « Mes actions », la page d'une action et celle d'une obligation."""
+    au = au or aujourd_hui()
+    return _drapeaux(actions.etat_au(au, archivees=archivees), au)
 
 
 @dataclass(frozen=True)
@@ -40,11 +80,22 @@ class Perimetre:
             return f"Engagement renforcé N°{self.engagement}"
         return "Tout le territoire"
 
+    @property
+    def parametres(self):
+        """Le périmètre dans une URL de téléchargement (`perimetre`, `valeur`) ; `engagements.periode` le relit."""
+        if self.quartier is not None:
+            return {"perimetre": "quartier", "valeur": self.quartier.slug}
+        if self.organisation is not None:
+            return {"perimetre": "organisation", "valeur": self.organisation.slug}
+        if self.engagement is not None:
+            return {"perimetre": "engagement", "valeur": str(self.engagement)}
+        return {"perimetre": "protocole"}
+
     def actions(self, au):
         """Les actions du périmètre telles qu'elles étaient le jour `au`, annotées `statut_au`, `engagement_au`…"""
         qs = Action.objects.filter(protocole=self.protocole).etat_au(au)
         if self.quartier is not None:
-            qs = qs.filter(condition_quartier(self.quartier, au))
+            qs = qs.dans_quartier_au(self.quartier, au)
         if self.organisation is not None:
             partenaire = Action.partenaires.through.objects.filter(
                 action=OuterRef("pk"), organisation=self.organisation
@@ -62,14 +113,6 @@ class Perimetre:
         if self.engagement is not None:
             qs = qs.filter(bloc__engagement__numero=self.engagement)
         return qs
-
-
-def en_retard(au):
-    return Q(echeance_au__lt=au) & ~Q(statut_au__in=STATUTS_CLOS)
-
-
-def sans_nouvelles(au):
-    return Q(maj_au__lt=au - datetime.timedelta(days=JOURS_SANS_NOUVELLES)) & ~Q(statut_au__in=STATUTS_CLOS)
 
 
 @dataclass
@@ -155,7 +198,8 @@ def grille(perimetre, au):
     if perimetre.engagement is not None:
         engagements = [e for e in engagements if e.numero == perimetre.engagement]
     parties = list(Partie.objects.filter(protocole=protocole).order_by("ordre"))
-    blocs = set(Bloc.objects.filter(engagement__protocole=protocole).values_list("engagement__numero", "partie__code"))
+    blocs = Bloc.objects.filter(engagement__protocole=protocole).order_by()
+    blocs = set(blocs.values_list("engagement__numero", "partie__code"))
     comptes = _agreger(perimetre.actions(au), au, ["engagement_au", "partie_au"])
     lignes, total = [], Compte()
     for engagement in engagements:
@@ -186,16 +230,17 @@ def comptes_par_quartier(perimetre, au):
         )
     else:
         # Chaque lien est une ligne « après » de la dernière entrée de quartiers de l'action au jour `au` ; l'état
-        # de l'action à cette date est recalculé une fois par ligne.
+        # de l'action à cette date est relu dans le journal une fois par ligne.
         def dernier(champ, colonne):
-            entrees = Entree.objects.filter(action=OuterRef("entree__action"), champ=champ, date_effet__lte=au)
-            return Subquery(entrees.order_by(*ORDRE_RECENT).values(colonne)[:1])
+            return Entree.objects.valeur_au(champ, au, colonne, de=OuterRef("entree__action"))
 
         liens = EntreeQuartier.objects.filter(apres=True, entree__in=rattachees.values("entree_quartiers_au")).annotate(
             statut_au=dernier(Champ.STATUT, "statut_apres"),
             avancement_au=dernier(Champ.AVANCEMENT, "avancement_apres"),
             echeance_au=dernier(Champ.ECHEANCE, "echeance_apres"),
         )
+    # Les actions archivées sont déjà écartées par `perimetre.actions(au)`.
+    liens = liens.annotate(archivee_au=Value(False))
     par_quartier = _agreger(liens, au, ["quartier_id"])
     resultat = []
     for quartier in quartiers:
@@ -222,12 +267,97 @@ def verdicts_par_engagement(perimetre, au):
     return resultat
 
 
+def verdicts_total(verdicts):
+    """{verdict: nombre} sur tous les engagements, d'après `verdicts_par_engagement`."""
+    total = dict.fromkeys(ValeurVerdict.values, 0)
+    for par_verdict in verdicts.values():
+        for valeur, nombre in par_verdict.items():
+            total[valeur] += nombre
+    return total
+
+
+def _lignes(actions, au):
+    """Sur un `etat_au(au)` : ce qu'affiche une ligne d'action, dans la même requête et tel que c'était le jour
+    `au` — ses drapeaux, la référence de son obligation, le verdict de celle-ci et son motif, son dernier
+    commentaire (et sa date d'effet), le commentaire et la date de l'entrée qui a posé son statut (le motif d'un
+    blocage)."""
+    en_vigueur = Entree.objects.filter(action=OuterRef("pk")).en_vigueur_au(au)
+    commente = en_vigueur.exclude(commentaire="")
+    statut = en_vigueur.filter(champ=Champ.STATUT)
+
+    def verdict(colonne):
+        return Entree.objects.valeur_au(Champ.VERDICT, au, colonne, sujet="obligation", de=OuterRef("obligation_au"))
+
+    return _drapeaux(actions, au).annotate(
+        reference_au=Subquery(Obligation.objects.filter(pk=OuterRef("obligation_au")).values("reference")[:1]),
+        verdict_au=Coalesce(verdict("verdict_apres"), Value(ValeurVerdict.NON_EVALUE)),
+        motif_verdict_au=verdict("commentaire"),
+        commentaire_au=Subquery(commente.values("commentaire")[:1]),
+        commentaire_le=Subquery(commente.values("date_effet")[:1]),
+        motif_statut=Subquery(statut.values("commentaire")[:1]),
+        statut_le=Subquery(statut.values("date_effet")[:1]),
+    )
+
+
+def _nommer(actions, au, referents=True, quartiers=False):
+    """Complète des lignes de `_lignes` : libellés, jours de retard, pilote tel qu'il était le jour `au` (une
+    requête), et, sur demande, le référent·e (une requête) et les quartiers (une requête) d'alors."""
+    pilotes = Organisation.objects.in_bulk({a.pilote_au for a in actions if a.pilote_au})
+    referents = Utilisateur.objects.in_bulk({a.referent_au for a in actions if a.referent_au}) if referents else {}
+    for action in actions:
+        action.statut_libelle = Statut(action.statut_au).label if action.statut_au else "—"
+        action.verdict_libelle = ValeurVerdict(action.verdict_au).label
+        action.jours_de_retard = (au - action.echeance_au).days if action.est_en_retard else 0
+        action.pilote_au_jour = pilotes.get(action.pilote_au)
+        action.referent_au_jour = referents.get(action.referent_au)
+    if quartiers and actions:
+        noms = {}
+        if au >= aujourd_hui():
+            liens = Action.quartiers.through.objects.filter(action__in=[a.pk for a in actions])
+            cle = "action_id"
+        else:
+            liens = EntreeQuartier.objects.filter(entree__in=[a.entree_quartiers_au for a in actions], apres=True)
+            cle = "entree_id"
+        for lien in liens.select_related("quartier").order_by("quartier__ordre", "quartier__nom"):
+            noms.setdefault(getattr(lien, cle), []).append(lien.quartier.nom)
+        for action in actions:
+            action.quartiers_au_jour = noms.get(action.pk if cle == "action_id" else action.entree_quartiers_au, [])
+    return actions
+
+
+def lignes_actions(perimetre, au):
+    """Toutes les actions du périmètre au jour `au`, par échéance, prêtes à imprimer (voir `_lignes` et
+    `_nommer`) : trois requêtes."""
+    actions = _lignes(perimetre.actions(au), au).order_by(F("echeance_au").asc(nulls_last=True), "pk")
+    return _nommer(list(actions), au)
+
+
 def actions_a_signaler(perimetre, au, limite=50):
-    """Deux listes : les actions en retard et celles sans nouvelles depuis 90 jours, au jour `au`."""
-    base = perimetre.actions(au).select_related("obligation", "pilote", "referent").prefetch_related("quartiers")
-    retard = list(base.filter(en_retard(au)).order_by("echeance_au", "pk")[:limite])
-    silence = list(base.filter(sans_nouvelles(au)).order_by("maj_au", "pk")[:limite])
+    """Deux listes au jour `au` : les actions en retard (les plus anciennes échéances d'abord) et celles sans
+    nouvelles (les plus anciennes nouvelles d'abord), `limite` au plus chacune, avec leur pilote et leurs quartiers
+    d'alors : quatre requêtes, aujourd'hui comme un jour passé."""
+    base = _lignes(perimetre.actions(au), au)
+    retard = list(base.filter(est_en_retard=True).order_by("echeance_au", "pk")[:limite])
+    silence = list(base.filter(est_sans_nouvelles=True).order_by("nouvelles_au", "pk")[:limite])
+    _nommer(retard + silence, au, referents=False, quartiers=True)
     return retard, silence
+
+
+def obligations_au(perimetre, au, autres=()):
+    """Une requête : les obligations du périmètre, plus celles d'`autres` (une organisation peut agir sous
+    l'obligation d'une partie dont elle n'est pas membre), dans l'ordre du texte, avec leur verdict et son motif
+    au jour `au`."""
+    qs = (
+        Obligation.objects.filter(protocole=perimetre.protocole)
+        .filter(Q(pk__in=perimetre.obligations().values("pk")) | Q(pk__in=autres))
+        .verdicts_au(au)
+        .select_related("bloc__engagement", "bloc__partie")
+        .order_by("bloc__engagement__numero", "bloc__ordre", "rang")
+    )
+    obligations = list(qs)
+    for obligation in obligations:
+        obligation.verdict_libelle = ValeurVerdict(obligation.verdict_au).label
+    return obligations
 
 
 @dataclass
@@ -260,20 +390,3 @@ def evolutions(perimetre, depuis, au, limite=20):
     etat_initial = Q(version=1) & ~Q(champ=Champ.CREATION)
     entrees = list(periode.exclude(etat_initial).pour_affichage().recentes()[:limite])
     return Evolutions(depuis=depuis, au=au, entrees=entrees, **chiffres)
-
-
-def depuis_par_defaut(protocole, au=None):
-    """La date de la dernière réunion du comité de pilotage avant `au` ; à défaut, six mois avant `au`."""
-    return depuis_par_defaut_motive(protocole, au or aujourd_hui())[0]
-
-
-def depuis_par_defaut_motive(protocole, au):
-    """`depuis_par_defaut` en une requête, avec ce qui fixe la date pour l'annoncer à l'écran : (date, réunion),
-    la réunion étant None quand la date est « six mois avant `au` »."""
-    reunion = Reunion.objects.filter(protocole=protocole, date__lte=au).order_by("-date", "-id").first()
-    if reunion is not None:
-        return reunion.date, reunion
-    mois, annee = au.month - MOIS_PAR_DEFAUT, au.year
-    if mois <= 0:
-        mois, annee = mois + 12, annee - 1
-    return datetime.date(annee, mois, min(au.day, calendar.monthrange(annee, mois)[1])), None

@@ -37,7 +37,7 @@ class TableActions(tables.Table):
     en_retard = tables.Column("En retard", accessor="est_en_retard", empty_values=())
     avancement = tables.Column("Avancement", attrs={"td": {"class": "text-nowrap"}})
     echeance = tables.Column("Échéance", attrs={"td": {"class": "text-nowrap"}})
-    maj_le = tables.Column("Dernière mise à jour")
+    maj_le = tables.Column("Dernière mise à jour", accessor="nouvelles_au")
 
     class Meta:
         template_name = "engagements/_table_actions.html"
@@ -108,9 +108,9 @@ class TableActions(tables.Table):
 
     def render_maj_le(self, value, record):
         jour = f"{timezone.localtime(value):%d/%m/%Y}"
-        if record.sans_maj:
+        if record.est_sans_nouvelles:
             return format_html(
-                '{} <span class="badge drapeau drapeau-sans-maj" title="Aucun changement enregistré depuis 90 jours">'
+                '{} <span class="badge drapeau drapeau-sans-maj" title="Rien d\'enregistré depuis plus de 90 jours">'
                 "⏸ Sans nouvelles</span>",
                 jour,
             )
@@ -151,4 +151,4 @@ class TableActions(tables.Table):
         return _puis_id(("echeance",), queryset, descendant)
 
     def order_maj_le(self, queryset, descendant):
-        return _puis_id(("maj_le",), queryset, descendant)
+        return _puis_id(("nouvelles_au",), queryset, descendant)

@@ -181,6 +181,12 @@ class Decision(models.Model):
     def __str__(self):
         return self.texte[:80]
 
+    def en_retard_au(self, date):
+        """Son échéance précède `date` et elle n'est ni faite ni abandonnée."""
+        return bool(
+            self.echeance and self.echeance < date and self.suivi not in (self.Suivi.FAITE, self.Suivi.ABANDONNEE)
+        )
+
 
 class ArchiveQuerySet(models.QuerySet):
     """Pas de modification ni de suppression en masse : elles contourneraient save() et delete()."""

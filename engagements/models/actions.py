@@ -10,11 +10,11 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from engagements.models.journal import CHAMP_PAR_NOM, COLONNES, ORDRE_RECENT, Champ, Entree, EntreeQuartier
+from engagements.models.journal import CHAMP_PAR_NOM, COLONNES, Champ, Entree, EntreeQuartier
 from protocole.models import Protocole, Quartier
 from signataires.models import Habilitation, Organisation, Utilisateur
 
-JOURS_SANS_NOUVELLES = 90
+UN_JOUR = datetime.timedelta(days=1)
 
 
 class Statut(models.TextChoices):
@@ -43,56 +43,24 @@ def aujourd_hui():
     return timezone.localdate()
 
 
+def debut_du_jour(date):
+    """Minuit à Paris (TIME_ZONE) au début du jour `date` : les jours se comptent en heure de Paris."""
+    return timezone.make_aware(datetime.datetime.combine(date, datetime.time.min))
+
+
 class ActionQuerySet(models.QuerySet):
-    def du_protocole(self, protocole):
-        return self.filter(protocole=protocole)
+    def etat_au(self, date, archivees=False):
+        """L'état de chaque action au jour `date`, champ par champ, sous des noms uniformes (`statut_au`…), et
+        `nouvelles_au`, le moment du dernier enregistrement à son sujet fait ce jour-là ou avant.
 
-    def actives(self):
-        return self.filter(archivee=False)
-
-    def modifiables_par(self, habilitation):
-        """Coordination et administration : tout le protocole ; chargé de mission : ce que pilote son organisation."""
-        qs = self.filter(protocole=habilitation.protocole_id)
-        if habilitation.coordonne:
-            return qs
-        if habilitation.role == habilitation.Role.CHARGE_DE_MISSION:
-            return qs.filter(pilote=habilitation.organisation_id)
-        return qs.none()
-
-    def en_retard(self, le=None):
-        """Échéance dépassée au jour `le` (aujourd'hui par défaut), ni réalisée ni abandonnée."""
-        return self.filter(echeance__lt=le or aujourd_hui()).exclude(statut__in=STATUTS_CLOS)
-
-    def sans_nouvelles(self, jours=JOURS_SANS_NOUVELLES):
-        """Actions ouvertes sans aucun changement enregistré depuis `jours` jours."""
-        limite = timezone.now() - datetime.timedelta(days=jours)
-        return self.filter(maj_le__lt=limite).exclude(statut__in=STATUTS_CLOS)
-
-    def dans_quartier(self, quartier):
-        """Les actions du quartier, celles « tout le territoire » comprises."""
-        lien = Action.quartiers.through.objects.filter(action=OuterRef("pk"), quartier=quartier)
-        return self.filter(Q(Exists(lien)) | Q(tout_le_territoire=True))
-
-    def avec_drapeaux(self, le=None):
-        """Annote `est_en_retard` et `sans_maj` (calculés, jamais choisis)."""
-        le = le or aujourd_hui()
-        limite = timezone.now() - datetime.timedelta(days=JOURS_SANS_NOUVELLES)
-        retard = Q(echeance__lt=le) & ~Q(statut__in=STATUTS_CLOS)
-        return self.annotate(
-            est_en_retard=models.ExpressionWrapper(retard, output_field=models.BooleanField()),
-            sans_maj=models.ExpressionWrapper(
-                Q(maj_le__lt=limite) & ~Q(statut__in=STATUTS_CLOS), output_field=models.BooleanField()
-            ),
-        )
-
-    def etat_au(self, date):
-        """L'état de chaque action au jour `date`, champ par champ, sous des noms uniformes (`statut_au`…).
-
-        Aujourd'hui se lit sur la ligne de l'action ; une date passée se reconstruit depuis le journal. Les actions
-        créées après `date` ou archivées à cette date sont écartées. Tableaux de bord et rapports passent tous par ici.
+        Aujourd'hui se lit sur la ligne de l'action (que `creer` et `enregistrer` tiennent égale au journal) ; une
+        date passée se reconstruit depuis le journal (`Entree.objects.valeur_au`). Les actions créées après `date`
+        sont écartées, et celles archivées à cette date sauf `archivees=True` (la liste des actions, qui peut les
+        montrer). Les chiffres et les lignes de `engagements.tableaux` passent tous par ici.
         """
         if date >= aujourd_hui():
-            return self.filter(archivee=False).annotate(
+            qs = self.annotate(
+                archivee_au=F("archivee"),
                 statut_au=F("statut"),
                 avancement_au=F("avancement"),
                 echeance_au=F("echeance"),
@@ -103,57 +71,51 @@ class ActionQuerySet(models.QuerySet):
                 entree_quartiers_au=Value(None, output_field=models.BigIntegerField()),
                 engagement_au=F("obligation__bloc__engagement__numero"),
                 partie_au=F("obligation__bloc__partie__code"),
-                maj_au=F("maj_le__date"),
+                nouvelles_au=F("maj_le"),
             )
+            return qs if archivees else qs.filter(archivee=False)
 
         from engagements.models.texte import Obligation
 
         _obligations = Obligation.objects.order_by()
+        journal = Entree.objects
 
         def dernier(champ, colonne):
-            entrees = Entree.objects.filter(action=OuterRef("pk"), champ=champ, date_effet__lte=date)
-            return Subquery(entrees.order_by(*ORDRE_RECENT).values(colonne)[:1])
+            return journal.valeur_au(champ, date, colonne)
 
-        return (
-            self.filter(date_creation__lte=date)
-            .annotate(
-                archivee_au=Coalesce(dernier(Champ.ARCHIVAGE, "archivee_apres"), Value(False)),
-                statut_au=dernier(Champ.STATUT, "statut_apres"),
-                avancement_au=dernier(Champ.AVANCEMENT, "avancement_apres"),
-                echeance_au=dernier(Champ.ECHEANCE, "echeance_apres"),
-                pilote_au=dernier(Champ.PILOTE, "pilote_apres_id"),
-                referent_au=dernier(Champ.REFERENT, "referent_apres_id"),
-                obligation_au=dernier(Champ.OBLIGATION, "obligation_apres_id"),
-                territoire_au=dernier(Champ.QUARTIERS, "territoire_apres"),
-                entree_quartiers_au=dernier(Champ.QUARTIERS, "id"),
-                maj_au=Subquery(
-                    Entree.objects.filter(action=OuterRef("pk"), date_effet__lte=date)
-                    .order_by("-date_effet")
-                    .values("date_effet")[:1]
-                ),
-            )
-            .filter(archivee_au=False)
-            .annotate(
-                engagement_au=Subquery(
-                    _obligations.filter(pk=OuterRef("obligation_au")).values("bloc__engagement__numero")
-                ),
-                partie_au=Subquery(_obligations.filter(pk=OuterRef("obligation_au")).values("bloc__partie__code")),
-            )
+        qs = self.filter(date_creation__lte=date).annotate(
+            archivee_au=Coalesce(dernier(Champ.ARCHIVAGE, "archivee_apres"), Value(False)),
+            statut_au=dernier(Champ.STATUT, "statut_apres"),
+            avancement_au=dernier(Champ.AVANCEMENT, "avancement_apres"),
+            echeance_au=dernier(Champ.ECHEANCE, "echeance_apres"),
+            pilote_au=dernier(Champ.PILOTE, "pilote_apres_id"),
+            referent_au=dernier(Champ.REFERENT, "referent_apres_id"),
+            obligation_au=dernier(Champ.OBLIGATION, "obligation_apres_id"),
+            territoire_au=dernier(Champ.QUARTIERS, "territoire_apres"),
+            entree_quartiers_au=dernier(Champ.QUARTIERS, "id"),
+            nouvelles_au=Subquery(
+                Entree.objects.filter(action=OuterRef("pk"), enregistre_le__lt=debut_du_jour(date + UN_JOUR))
+                .order_by("-enregistre_le")
+                .values("enregistre_le")[:1]
+            ),
+        )
+        if not archivees:
+            qs = qs.filter(archivee_au=False)
+        return qs.annotate(
+            engagement_au=Subquery(
+                _obligations.filter(pk=OuterRef("obligation_au")).values("bloc__engagement__numero")
+            ),
+            partie_au=Subquery(_obligations.filter(pk=OuterRef("obligation_au")).values("bloc__partie__code")),
         )
 
     def dans_quartier_au(self, quartier, date):
-        """Sur un `etat_au(date)` : les actions du quartier à cette date (« tout le territoire » compris)."""
-        return self.filter(condition_quartier(quartier, date))
-
-
-def condition_quartier(quartier, date):
-    """La condition « dans le quartier au jour `date` » sur un `etat_au(date)`, « tout le territoire » compris.
-    `quartier` peut être un quartier, un identifiant ou une expression (OuterRef)."""
-    if date >= aujourd_hui():
-        lien = Action.quartiers.through.objects.filter(action=OuterRef("pk"), quartier=quartier)
-    else:
-        lien = EntreeQuartier.objects.filter(entree=OuterRef("entree_quartiers_au"), quartier=quartier, apres=True)
-    return Q(Exists(lien)) | Q(territoire_au=True)
+        """Sur un `etat_au(date)` : les actions du quartier à cette date, « tout le territoire » compris.
+        `quartier` peut être un quartier, un identifiant ou une expression (OuterRef)."""
+        if date >= aujourd_hui():
+            lien = Action.quartiers.through.objects.filter(action=OuterRef("pk"), quartier=quartier)
+        else:
+            lien = EntreeQuartier.objects.filter(entree=OuterRef("entree_quartiers_au"), quartier=quartier, apres=True)
+        return self.filter(Q(Exists(lien)) | Q(territoire_au=True))
 
 
 class Action(models.Model):
@@ -211,13 +173,6 @@ class Action(models.Model):
 
     def __str__(self):
         return self.titre
-
-    @property
-    def est_close(self):
-        return self.statut in STATUTS_CLOS
-
-    def en_retard_le(self, date=None):
-        return bool(self.echeance and self.echeance < (date or aujourd_hui()) and not self.est_close)
 
     # -- changements journalisés ------------------------------------------------------------------------------------
 
@@ -339,7 +294,7 @@ class Action(models.Model):
         champ = CHAMP_PAR_NOM[nom]
         attribut, colonne_avant, colonne_apres = COLONNES[champ]
         precedentes = self.journal.filter(champ=champ)
-        avant = precedentes.jusqu_au(commun["date_effet"]).order_by(*ORDRE_RECENT).first()
+        avant = precedentes.en_vigueur_au(commun["date_effet"]).first()
         dernier_mot = not precedentes.filter(date_effet__gt=commun["date_effet"]).exists()
         if champ == Champ.QUARTIERS:
             return self._changer_quartiers(valeur, avant, dernier_mot, {"champ": champ, **commun})

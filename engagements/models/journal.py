@@ -62,13 +62,17 @@ CHAMP_PAR_NOM = {
 
 
 class EntreeQuerySet(models.QuerySet):
-    def depuis(self, date):
-        """Les changements qui ont pris effet le jour `date` ou après."""
-        return self.filter(date_effet__gte=date)
+    def en_vigueur_au(self, date):
+        """Les entrées qui ont pris effet le jour `date` ou avant, la plus récente d'abord : la première de chaque
+        champ donne sa valeur ce jour-là. La seule définition de « la valeur d'un champ au jour D »."""
+        return self.filter(date_effet__lte=date).order_by(*ORDRE_RECENT)
 
-    def jusqu_au(self, date):
-        """Les changements qui ont pris effet le jour `date` ou avant."""
-        return self.filter(date_effet__lte=date)
+    def valeur_au(self, champ, date, colonne, sujet="action", de=None):
+        """La valeur de `colonne` dans l'entrée de `champ` en vigueur au jour `date`, en sous-requête corrélée sur
+        le `sujet` de l'entrée (`action` ou `obligation`) : `de` vaut OuterRef("pk") par défaut. Sert l'état des
+        actions (`Action.objects.etat_au`), les verdicts (`Obligation.objects.verdicts_au`) et les quartiers."""
+        entrees = self.filter(**{sujet: de if de is not None else models.OuterRef("pk")}, champ=champ)
+        return models.Subquery(entrees.en_vigueur_au(date).values(colonne)[:1])
 
     def recentes(self):
         return self.order_by(*ORDRE_RECENT)
@@ -236,7 +240,7 @@ class Verdict(models.Model):
             raise ValidationError({"valeur": "Verdict inconnu."})
         with transaction.atomic():
             precedents = Entree.objects.select_for_update().filter(obligation=obligation, champ=Champ.VERDICT)
-            avant = precedents.jusqu_au(date_effet).order_by(*ORDRE_RECENT).first()
+            avant = precedents.en_vigueur_au(date_effet).first()
             valeur_avant = avant.verdict_apres if avant else ValeurVerdict.NON_EVALUE
             if valeur_avant == valeur:
                 return None

@@ -74,12 +74,17 @@ class Bloc(models.Model):
 
 class ObligationQuerySet(models.QuerySet):
     def verdicts_au(self, date):
-        """Annote `verdict_au` : le verdict de chaque obligation au jour `date`, « non évalué » sans entrée."""
-        from engagements.models.journal import ORDRE_RECENT, Champ, Entree, ValeurVerdict
+        """Annote `verdict_au` (« non évalué » sans entrée) et `motif_verdict_au` : le verdict de chaque obligation
+        au jour `date` et le motif donné avec lui, lus dans le journal."""
+        from engagements.models.journal import Champ, Entree, ValeurVerdict
 
-        entrees = Entree.objects.filter(obligation=models.OuterRef("pk"), champ=Champ.VERDICT, date_effet__lte=date)
-        dernier = models.Subquery(entrees.order_by(*ORDRE_RECENT).values("verdict_apres")[:1])
-        return self.annotate(verdict_au=Coalesce(dernier, models.Value(ValeurVerdict.NON_EVALUE)))
+        return self.annotate(
+            verdict_au=Coalesce(
+                Entree.objects.valeur_au(Champ.VERDICT, date, "verdict_apres", sujet="obligation"),
+                models.Value(ValeurVerdict.NON_EVALUE),
+            ),
+            motif_verdict_au=Entree.objects.valeur_au(Champ.VERDICT, date, "commentaire", sujet="obligation"),
+        )
 
 
 class ObligationManager(ParProtocoleManager.from_queryset(ObligationQuerySet)):

@@ -8,6 +8,7 @@ from django_tables2 import RequestConfig
 from engagements.acces import actions_lisibles, peut_creer
 from engagements.exports import EXPORTS
 from engagements.filtres import FiltreActions
+from engagements.tableaux import avec_drapeaux
 from engagements.tables import TableActions
 from protocole.acces import membre_requis
 
@@ -15,9 +16,10 @@ PAR_PAGE = 25
 
 
 def _pour_affichage(actions):
-    """Tout ce qu'une ligne affiche, en un nombre fixe de requêtes quelle que soit la taille de la liste."""
+    """Tout ce qu'une ligne affiche, drapeaux compris (archivées comprises : le filtre les écarte ou non), en un
+    nombre fixe de requêtes quelle que soit la taille de la liste."""
     return (
-        actions.avec_drapeaux()
+        avec_drapeaux(actions, archivees=True)
         .select_related("obligation__bloc__engagement", "obligation__bloc__partie", "obligation__verdict")
         .select_related("pilote", "referent")
         .prefetch_related("quartiers", "partenaires")
@@ -63,7 +65,7 @@ def actions(request):
 def _a_surveiller_d_abord(actions):
     """Sur des actions `avec_drapeaux` : en tête celles en retard ou sans nouvelles depuis 90 jours, puis par
     échéance (les sans échéance à la fin)."""
-    a_surveiller = Q(est_en_retard=True) | Q(sans_maj=True)
+    a_surveiller = Q(est_en_retard=True) | Q(est_sans_nouvelles=True)
     rang = Case(When(a_surveiller, then=Value(0)), default=Value(1), output_field=IntegerField())
     return actions.order_by(rang, F("echeance").asc(nulls_last=True), "id")
 
@@ -75,8 +77,8 @@ def mes_actions(request):
 
     Une seule requête, partagée ensuite en deux sections qui gardent l'ordre « à surveiller d'abord »."""
     organisation = request.habilitation.organisation
-    miennes = actions_lisibles(request).actives().filter(Q(referent=request.user) | Q(pilote=organisation))
-    miennes = _a_surveiller_d_abord(miennes.avec_drapeaux().select_related("obligation", "referent"))
+    miennes = actions_lisibles(request).filter(Q(referent=request.user) | Q(pilote=organisation))
+    miennes = _a_surveiller_d_abord(avec_drapeaux(miennes).select_related("obligation", "referent"))
     referent, pilotees = [], []
     for action in miennes:
         (referent if action.referent_id == request.user.pk else pilotees).append(action)

@@ -5,129 +5,50 @@ Tous les chiffres viennent de `engagements.tableaux`, en un nombre fixe de requ�
 `?depuis=` ouvre la période des évolutions.
 """
 
-from dataclasses import dataclass
 from itertools import groupby
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
-from django.utils.formats import date_format
-from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from engagements.acces import organisations_du_protocole
-from engagements.forms import DateInput
 from engagements.graphiques import cellule, graphique_engagements, graphique_quartiers, grille_affichee
-from engagements.models import EntreeQuartier, Obligation, Statut, ValeurVerdict
-from engagements.models.actions import aujourd_hui
+from engagements.models import ValeurVerdict
+from engagements.periode import PeriodeForm, jour, parametres_rapport
 from engagements.tableaux import (
     Perimetre,
     actions_a_signaler,
     comptes_par_quartier,
-    depuis_par_defaut_motive,
-    en_retard,
     evolutions,
     grille,
-    sans_nouvelles,
+    obligations_au,
     verdicts_par_engagement,
 )
 from protocole.acces import membre_requis
-from protocole.formulaires import Accessible
 from protocole.models import Quartier
-from signataires.models import Appartenance, Organisation, Representation
+from signataires.models import Appartenance, Representation
 
 LIMITE_SIGNALEES = 50
 
 
-def _jour(date):
-    return date_format(date, "j F Y")
-
-
-class PeriodeForm(Accessible, forms.Form):
-    """Le jour montré (« état au ») et le début de la période des évolutions ; une date refusée est dite en
-    français et remplacée par la valeur par défaut, la page s'affiche toujours."""
-
-    au = forms.DateField(
-        label="État au",
-        required=False,
-        widget=DateInput(),
-        help_text="Le tableau tel qu'il était ce jour-là, reconstruit depuis le journal. Vide : aujourd'hui.",
-        error_messages={
-            "invalid": "« État au » n'est pas une date reconnue : le tableau montre l'état d'aujourd'hui.",
-        },
-    )
-    depuis = forms.DateField(
-        label="Évolutions depuis",
-        required=False,
-        widget=DateInput(),
-        help_text="Le début de la période des évolutions.",
-        error_messages={
-            "invalid": "« Évolutions depuis » n'est pas une date reconnue : la période commence à la date par défaut.",
-        },
-    )
-
-    def clean_au(self):
-        au = self.cleaned_data["au"]
-        if au and au > aujourd_hui():
-            raise ValidationError(
-                f"« État au » ne peut pas être dans le futur ({_jour(au)}) : le tableau montre l'état d'aujourd'hui."
-            )
-        return au
-
-    def clean(self):
-        donnees = super().clean()
-        depuis, au = donnees.get("depuis"), donnees.get("au") or aujourd_hui()
-        if depuis and depuis > au:
-            self.add_error(
-                "depuis",
-                f"« Évolutions depuis » ({_jour(depuis)}) doit précéder « État au » ({_jour(au)}) : "
-                "la période commence à la date par défaut.",
-            )
-        return donnees
-
-
-@dataclass
-class Periode:
-    au: object
-    depuis: object
-    passe: bool
-    reunion: object  # ce qui fixe le « depuis » par défaut ; None : six mois avant « au »
-    depuis_choisi: bool
-    form: PeriodeForm
-    requete: str  # « ?au=…&depuis=… » à reporter sur les liens vers les autres tableaux
-
-
 def _periode(request):
-    """Lit `au` et `depuis` dans l'URL ; une requête (la dernière réunion du comité, pour le « depuis » par défaut)."""
-    form = PeriodeForm(request.GET)
+    """Lit `au` et `depuis` dans l'URL par le lecteur commun (`engagements.periode`) ; une date refusée est dite en
+    français et remplacée par sa valeur par défaut : la page s'affiche toujours. Une requête (le dernier comité)."""
+    form = PeriodeForm(request.protocole, request.GET)
     form.is_valid()
-    valides = getattr(form, "cleaned_data", {})
-    au = valides.get("au") or aujourd_hui()
-    defaut, reunion = depuis_par_defaut_motive(request.protocole, au)
-    depuis = valides.get("depuis") or defaut
-    if reunion is not None:
-        aide = f"Vide : la date du dernier comité de pilotage, « {reunion.titre} » du {_jour(reunion.date)}."
+    periode = form.periode()
+    if (reunion := periode.reunion) is not None:
+        aide = f"Vide : la date du dernier comité de pilotage, « {reunion.titre} » du {jour(reunion.date)}."
     else:
-        aide = f"Vide : six mois avant « état au » ({_jour(defaut)}), tant qu'aucun comité de pilotage ne s'est réuni."
+        aide = (
+            f"Vide : six mois avant « état au » ({jour(periode.depuis_defaut)}), tant qu'aucun comité de pilotage "
+            "ne s'est réuni."
+        )
     # Le champ lié garde l'aide qu'il avait à sa création (par Accessible) : on la remplace sur les deux.
     form.fields["depuis"].help_text = form["depuis"].help_text = f"Le début de la période des évolutions. {aide}"
     # Le formulaire montre les dates réellement appliquées ; ses erreurs, déjà calculées, restent affichées.
-    form.data = {"au": au.isoformat(), "depuis": depuis.isoformat()}
-    passe = au < aujourd_hui()
-    reporter = {}
-    if passe:
-        reporter["au"] = au.isoformat()
-    if valides.get("depuis"):
-        reporter["depuis"] = depuis.isoformat()
-    return Periode(
-        au=au,
-        depuis=depuis,
-        passe=passe,
-        reunion=reunion,
-        depuis_choisi=bool(valides.get("depuis")),
-        form=form,
-        requete=f"?{urlencode(reporter)}" if reporter else "",
-    )
+    form.data = {"au": periode.au.isoformat(), "depuis": periode.depuis.isoformat()}
+    periode.form = form
+    return periode
 
 
 def _get_quartier(request, slug):
@@ -136,31 +57,6 @@ def _get_quartier(request, slug):
 
 def _get_organisation(request, slug):
     return get_object_or_404(organisations_du_protocole(request.protocole), slug=slug)
-
-
-def _au_jour(signalees, perimetre, au):
-    """Pose sur chaque action signalée ce qu'affichent les listes tel que c'était le jour `au` : statut, pilote,
-    obligation, quartiers. Aujourd'hui, tout est déjà chargé ; pour un jour passé, trois requêtes quelle que soit
-    la liste (les pilotes, obligations et quartiers d'alors de toutes les actions signalées)."""
-    for action in signalees:
-        action.statut_libelle = Statut(action.statut_au).label if action.statut_au else "—"
-    if au >= aujourd_hui():
-        for action in signalees:
-            action.pilote_au_jour = action.pilote
-            action.obligation_au_jour = action.obligation
-            action.quartiers_au_jour = [q.nom for q in action.quartiers.all()]
-        return
-    concernees = perimetre.actions(au).filter(en_retard(au) | sans_nouvelles(au))
-    pilotes = Organisation.objects.filter(pk__in=concernees.values("pilote_au")).in_bulk()
-    obligations = Obligation.objects.filter(pk__in=concernees.values("obligation_au")).in_bulk()
-    quartiers = EntreeQuartier.objects.filter(entree__in=concernees.values("entree_quartiers_au"), apres=True)
-    noms = {}
-    for lien in quartiers.select_related("quartier").order_by("quartier__ordre", "quartier__nom"):
-        noms.setdefault(lien.entree_id, []).append(lien.quartier.nom)
-    for action in signalees:
-        action.pilote_au_jour = pilotes.get(action.pilote_au)
-        action.obligation_au_jour = obligations.get(action.obligation_au)
-        action.quartiers_au_jour = noms.get(action.entree_quartiers_au, [])
 
 
 def _journal_groupe(entrees):
@@ -197,11 +93,11 @@ def _tableau(perimetre, periode, identifiant):
     affichee = grille_affichee(resultat)
     verdicts = verdicts_par_engagement(perimetre, au)
     retard, silence = actions_a_signaler(perimetre, au, limite=LIMITE_SIGNALEES)
-    _au_jour(retard + silence, perimetre, au)
     changements = evolutions(perimetre, periode.depuis, au)
     return {
         "perimetre": perimetre,
         "periode": periode,
+        "parametres_rapport": parametres_rapport(perimetre, periode),
         "grille": affichee,
         "engagements_menu": [ligne.engagement for ligne in affichee.lignes],
         "engagements_blocs": _engagements(affichee, verdicts),
@@ -280,21 +176,12 @@ def organisation(request, slug):
         .select_related("signature__signataire")
         .order_by("signature__ordre")
     )
-    obligations = (
-        perimetre.obligations()
-        .verdicts_au(periode.au)
-        .select_related("bloc__engagement", "bloc__partie")
-        .order_by("bloc__engagement__numero", "bloc__ordre", "rang")
-    )
+    obligations = obligations_au(perimetre, periode.au)
     par_engagement = {
         numero: list(liste) for numero, liste in groupby(obligations, key=lambda o: o.bloc.engagement.numero)
     }
     for bloc in contexte["engagements_blocs"]:
         bloc["liste_obligations"] = par_engagement.get(bloc["engagement"].numero, [])
-    libelles = dict(ValeurVerdict.choices)
-    for liste in par_engagement.values():
-        for obligation in liste:
-            obligation.verdict_libelle = libelles[obligation.verdict_au]
     contexte |= {
         "organisation": courante,
         "appartenances": list(appartenances),

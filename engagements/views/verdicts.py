@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from engagements.acces import actions_lisibles, get_obligation, peut_creer, peut_donner_verdict
 from engagements.forms import VerdictForm
 from engagements.models import Champ, Entree, Verdict
+from engagements.tableaux import avec_drapeaux
 from protocole.acces import permission_requise
 
 
@@ -15,9 +16,7 @@ def execution(request, obligation, form=None):
     """Ce que la page d'une obligation montre aux membres du protocole, en un nombre fixe de requêtes."""
     habilitation = request.habilitation
     actions = (
-        actions_lisibles(request)
-        .filter(obligation=obligation, archivee=False)
-        .avec_drapeaux()
+        avec_drapeaux(actions_lisibles(request).filter(obligation=obligation))
         .select_related("pilote", "referent")
         .prefetch_related("quartiers")
         .order_by("echeance", "id")

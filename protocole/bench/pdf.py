@@ -40,7 +40,8 @@ def mesurer(protocole):
     chronomètre (une fois par worker) ; le fils d'un gros rapport, lui, l'importe à chaque rendu, et c'est compté."""
     from django.utils import timezone
 
-    from engagements.tableaux import Perimetre, depuis_par_defaut
+    from engagements.periode import depuis_par_defaut
+    from engagements.tableaux import Perimetre
     from protocole.rapports import cache, production
 
     if any(cache.dossier().glob("*.pdf")):

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from engagements.models.actions import aujourd_hui
-from engagements.tableaux import Perimetre, depuis_par_defaut
+from engagements.periode import depuis_par_defaut
+from engagements.tableaux import Perimetre
 from protocole import rapports
 from protocole.models import RapportArchive, Reunion
 

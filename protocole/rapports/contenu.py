@@ -1,7 +1,8 @@
 """Ce qu'imprime un rapport, assemblé en Python à partir d'un nombre fixe de requêtes, quelle que soit sa taille.
 
-Tous les chiffres viennent de `engagements.tableaux` (les mêmes que les tableaux de bord) ; les lignes d'actions de
-`Perimetre.actions(au)`, donc de l'état reconstruit depuis le journal au jour `au`.
+Tout ce qui s'y compte ou s'y liste vient de `engagements.tableaux`, comme pour les tableaux de bord : les chiffres,
+les lignes d'actions au jour `au` (drapeaux, jours de retard, noms d'alors, derniers commentaires) et les obligations
+avec leur verdict et son motif. Ce module ne fait que les ranger par engagement et par partie.
 """
 
 import logging
@@ -9,21 +10,25 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F, OuterRef, Q, Subquery
 
 from engagements.graphiques import graphique_engagements, graphique_quartiers
-from engagements.models import Champ, Entree, Obligation, Statut, ValeurVerdict
-from engagements.models.actions import STATUTS_CLOS
-from engagements.models.journal import ORDRE_RECENT
-from engagements.tableaux import comptes_par_quartier, evolutions, grille, verdicts_par_engagement
+from engagements.models import Statut, ValeurVerdict
+from engagements.tableaux import (
+    comptes_par_quartier,
+    evolutions,
+    grille,
+    lignes_actions,
+    obligations_au,
+    verdicts_par_engagement,
+    verdicts_total,
+)
 from protocole.models import Decision
-from signataires.models import Organisation, Signature, Utilisateur
+from signataires.models import Signature
 
 logger = logging.getLogger(__name__)
 
 # Les évolutions listées une à une (les chiffres de la synthèse, eux, comptent tout).
 LIMITE_EVOLUTIONS = 200
-DECISIONS_CLOSES = (Decision.Suivi.FAITE, Decision.Suivi.ABANDONNEE)
 
 
 @dataclass
@@ -78,9 +83,8 @@ def _construire(perimetre, au, depuis, reunion):
     tableau = grille(perimetre, au)
     verdicts = verdicts_par_engagement(perimetre, au)
     quartiers = comptes_par_quartier(perimetre, au) if perimetre.quartier is None else []
-    actions = _actions(perimetre, au)
-    obligations = _obligations(perimetre, au, {a.obligation_au for a in actions})
-    _nommer(actions)
+    actions = lignes_actions(perimetre, au)
+    obligations = obligations_au(perimetre, au, {a.obligation_au for a in actions})
     changements = evolutions(perimetre, depuis, au, limite=LIMITE_EVOLUTIONS)
     decisions = _decisions(perimetre.protocole, au, reunion)
     signatures = list(
@@ -97,7 +101,7 @@ def _construire(perimetre, au, depuis, reunion):
         "grille": tableau,
         "total": tableau.total,
         "par_engagement": _par_engagement(tableau, verdicts),
-        "verdicts_total": _verdicts_total(verdicts),
+        "verdicts_total": verdicts_total(verdicts),
         "quartiers": quartiers,
         "graphique": graphique_engagements(tableau, "rapport-engagements", "Actions par statut et par engagement"),
         "graphique_quartiers": graphique_quartiers(quartiers, "rapport-quartiers", "Actions par statut et par quartier")
@@ -107,67 +111,18 @@ def _construire(perimetre, au, depuis, reunion):
         "nb_actions": len(actions),
         "evolutions": changements,
         "evolutions_tronquees": len(changements.entrees) >= LIMITE_EVOLUTIONS,
-        "en_retard": sorted((a for a in actions if a.en_retard), key=lambda a: (a.echeance_au, a.pk)),
+        "en_retard": sorted((a for a in actions if a.est_en_retard), key=lambda a: (a.echeance_au, a.pk)),
+        "sans_nouvelles": sorted((a for a in actions if a.est_sans_nouvelles), key=lambda a: (a.nouvelles_au, a.pk)),
         "bloquees": sorted((a for a in actions if a.statut_au == Statut.BLOQUE), key=_depuis_quand),
         "signatures": signatures,
         **decisions,
     }
 
 
-def _actions(perimetre, au):
-    """Une requête : les actions du périmètre au jour `au`, avec le dernier commentaire à cette date et le
-    commentaire (et la date) de l'entrée qui a posé leur statut — le motif d'un blocage."""
-    journal = Entree.objects.filter(action=OuterRef("pk"), date_effet__lte=au).order_by(*ORDRE_RECENT)
-    commente = journal.exclude(commentaire="")
-    statut = journal.filter(champ=Champ.STATUT)
-    qs = perimetre.actions(au).annotate(
-        commentaire_au=Subquery(commente.values("commentaire")[:1]),
-        commentaire_le=Subquery(commente.values("date_effet")[:1]),
-        motif_statut=Subquery(statut.values("commentaire")[:1]),
-        statut_le=Subquery(statut.values("date_effet")[:1]),
-    )
-    actions = list(qs.order_by(F("echeance_au").asc(nulls_last=True), "pk"))
-    for action in actions:
-        action.statut_libelle = Statut(action.statut_au).label
-        action.en_retard = bool(action.echeance_au and action.echeance_au < au and action.statut_au not in STATUTS_CLOS)
-        action.jours_de_retard = (au - action.echeance_au).days if action.en_retard else 0
-    return actions
-
-
-def _nommer(actions):
-    """Deux requêtes : les noms des pilotes et des référents tels qu'ils étaient au jour `au`."""
-    pilotes = Organisation.objects.in_bulk({a.pilote_au for a in actions if a.pilote_au})
-    referents = Utilisateur.objects.in_bulk({a.referent_au for a in actions if a.referent_au})
-    for action in actions:
-        action.pilote_nom = pilotes.get(action.pilote_au)
-        action.referent_nom = referents.get(action.referent_au)
-
-
-def _obligations(perimetre, au, autres):
-    """Une requête : les obligations du périmètre, plus celles des actions retenues (une organisation peut agir sous
-    l'obligation d'une partie dont elle n'est pas membre), avec leur verdict et son motif au jour `au`."""
-    verdict = Entree.objects.filter(obligation=OuterRef("pk"), champ=Champ.VERDICT, date_effet__lte=au)
-    verdict = verdict.order_by(*ORDRE_RECENT)
-    qs = (
-        Obligation.objects.filter(protocole=perimetre.protocole)
-        .filter(Q(pk__in=perimetre.obligations().values("pk")) | Q(pk__in=autres))
-        .verdicts_au(au)
-        .annotate(verdict_motif=Subquery(verdict.values("commentaire")[:1]))
-        .select_related("bloc__engagement", "bloc__partie")
-        .order_by("bloc__engagement__numero", "bloc__ordre", "rang")
-    )
-    obligations = list(qs)
-    for obligation in obligations:
-        obligation.verdict_libelle = ValeurVerdict(obligation.verdict_au).label
-    return obligations
-
-
 def _sections(tableau, obligations, actions):
     """Par engagement puis par partie, chaque obligation avec ses actions (`obligation.lignes`)."""
     par_obligation = defaultdict(list)
-    references = {obligation.pk: obligation.reference for obligation in obligations}
     for action in actions:
-        action.reference = references.get(action.obligation_au, "")
         par_obligation[action.obligation_au].append(action)
     comptes = {engagement.numero: compte for engagement, _cellules, compte in tableau.lignes}
     sections = {engagement.numero: SectionEngagement(engagement, compte) for engagement, _c, compte in tableau.lignes}
@@ -195,14 +150,6 @@ def _par_engagement(tableau, verdicts):
     return lignes
 
 
-def _verdicts_total(verdicts):
-    total = dict.fromkeys(ValeurVerdict.values, 0)
-    for par_verdict in verdicts.values():
-        for valeur, nombre in par_verdict.items():
-            total[valeur] += nombre
-    return total
-
-
 def _depuis_quand(action):
     return (action.statut_le or action.echeance_au or action.date_creation, action.pk)
 
@@ -224,9 +171,7 @@ def _decisions(protocole, au, reunion):
         qs = qs.filter(reunion__date__lte=reunion.date)
     decisions = list(qs)
     for decision in decisions:
-        decision.en_retard = bool(
-            decision.echeance and decision.echeance < au and decision.suivi not in DECISIONS_CLOSES
-        )
+        decision.en_retard = decision.en_retard_au(au)
     if reunion is None:
         return {"decisions_reunion": [], "suivi_decisions": _par_reunion(decisions)}
     du_jour = [d for d in decisions if d.reunion_id == reunion.pk]

@@ -5,15 +5,15 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from engagements.tableaux import depuis_par_defaut
+from engagements.models.actions import aujourd_hui
+from engagements.periode import depuis_par_defaut, lire_demande
 from protocole.acces import membre_requis
 from protocole.models import Reunion
 from protocole.rapports import nom_de_fichier, produire
-from protocole.rapports.formulaires import RapportForm, lire_demande
+from protocole.rapports.formulaires import RapportForm
 
 
 @membre_requis
@@ -24,10 +24,11 @@ def rapports(request):
     if "perimetre" in request.GET:
         formulaire = RapportForm(protocole, request.GET)
         if formulaire.is_valid():
-            return redirect(f"{reverse('rapport')}?{urlencode(formulaire.parametres())}")
+            return redirect(f"{reverse('rapport')}?{formulaire.parametres()}")
     else:
-        au = timezone.localdate()
-        formulaire = RapportForm(protocole, initial={"au": au, "depuis": depuis_par_defaut(protocole, au)})
+        au = aujourd_hui()
+        initial = {"au": au.isoformat(), "depuis": depuis_par_defaut(protocole, au).isoformat()}
+        formulaire = RapportForm(protocole, initial=initial)
     reunions = list(Reunion.objects.filter(protocole=protocole).order_by("-date", "-id"))
     for reunion in reunions:
         reunion.lien = _lien_reunion(reunion)
@@ -39,12 +40,12 @@ def rapports(request):
 def rapport(request):
     """Le PDF, en pièce jointe. Des paramètres invalides ramènent au formulaire avec un message en français."""
     try:
-        perimetre, au, depuis = lire_demande(request.protocole, request.GET)
+        perimetre, periode = lire_demande(request.protocole, request.GET)
     except ValidationError as erreur:
         messages.error(request, " ".join(erreur.messages))
         return redirect("rapports")
-    reponse = HttpResponse(produire(perimetre, au, depuis), content_type="application/pdf")
-    reponse["Content-Disposition"] = content_disposition_header(True, nom_de_fichier(perimetre, au))
+    reponse = HttpResponse(produire(perimetre, periode.au, periode.depuis), content_type="application/pdf")
+    reponse["Content-Disposition"] = content_disposition_header(True, nom_de_fichier(perimetre, periode.au))
     return reponse
 
 

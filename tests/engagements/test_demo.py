@@ -26,6 +26,7 @@ from engagements.models import (
 )
 from engagements.models.actions import STATUTS_CLOS
 from engagements.models.journal import ORDRE_RECENT
+from engagements.tableaux import avec_drapeaux
 from protocole.models import Protocole, Quartier
 from signataires.models import Appartenance, Habilitation, Utilisateur
 
@@ -150,13 +151,13 @@ class TestDonneesDeDemo(TestCase):
         assert actions.aggregate(m=Max("date_creation"))["m"] <= aujourdhui - datetime.timedelta(days=30)
         assert not Entree.objects.filter(protocole=protocole, enregistre_le__gt=timezone.now()).exists()
 
-        ouvertes = actions.actives().exclude(statut__in=STATUTS_CLOS)
-        en_retard = ouvertes.en_retard().count()
+        ouvertes = avec_drapeaux(actions).exclude(statut_au__in=STATUTS_CLOS)
+        en_retard = ouvertes.filter(est_en_retard=True).count()
         assert 0.10 <= en_retard / ouvertes.count() <= 0.20
         assert f"dont {en_retard} en retard" in sortie
         assert ouvertes.filter(echeance__gt=aujourdhui + datetime.timedelta(days=180)).exists()
 
-        sans_nouvelles = ouvertes.sans_nouvelles().count()
+        sans_nouvelles = ouvertes.filter(est_sans_nouvelles=True).count()
         assert 0.05 <= sans_nouvelles / ouvertes.count() <= 0.20
         recentes = actions.filter(maj_le__gte=timezone.now() - datetime.timedelta(days=90)).count()
         assert recentes >= actions.count() / 2

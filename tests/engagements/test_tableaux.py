@@ -10,10 +10,10 @@ import pytest
 from django.utils import timezone
 
 from engagements.models import Statut, ValeurVerdict, Verdict
+from engagements.periode import depuis_par_defaut
 from engagements.tableaux import (
     Perimetre,
     comptes_par_quartier,
-    depuis_par_defaut,
     evolutions,
     grille,
     verdicts_par_engagement,

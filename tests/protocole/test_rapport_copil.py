@@ -86,8 +86,11 @@ def test_the_command_reads_a_past_date_and_a_since_date(protocole, tmp_path):
         (["--organisation", "inconnue"], "Organisation inconnue dans ce protocole : « inconnue »."),
         (["--engagement", "7"], "Engagement inconnu dans ce protocole : N°7."),
         (["--protocole", "ailleurs"], "Protocole inconnu : « ailleurs »."),
-        (["--au", "30/06/2025"], "Date invalide : « 30/06/2025 »"),
-        (["--au", "2025-06-30", "--depuis", "2025-07-01"], "La date « depuis » doit précéder la date « au »."),
+        (["--au", "30/06/2025"], "« État au » n'est pas une date reconnue \\(« 30/06/2025 »\\) : attendu AAAA-MM-JJ"),
+        (
+            ["--au", "2025-06-30", "--depuis", "2025-07-01"],
+            "« Évolutions depuis » \\(1 juillet 2025\\) doit précéder « État au » \\(30 juin 2025\\).",
+        ),
         (["--quartier", "brunetiere", "--engagement", "1"], "un seul périmètre à la fois"),
         (["--engagement", "un"], "--engagement attend un numéro"),
     ],

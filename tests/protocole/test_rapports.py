@@ -372,7 +372,7 @@ def test_a_user_of_another_protocol_cannot_download_a_quartier_of_this_one(clien
 @pytest.mark.parametrize(
     ("parametres", "message"),
     [
-        ({"au": "25/11/2026"}, "La date « état au » est invalide"),
+        ({"au": "25/11/2026"}, "« État au » n&#x27;est pas une date reconnue (« 25/11/2026 ») : attendu AAAA-MM-JJ"),
         ({"au": (AUJOURDHUI + JOUR).isoformat()}, "ne peut pas être dans le futur"),
         ({"au": "2024-01-01", "depuis": "2024-02-01"}, "doit précéder"),
         ({"perimetre": "quartier"}, "Choisissez un quartier."),
@@ -414,7 +414,7 @@ def test_the_reports_form_explains_its_errors(lecteur, jeu):
     reponse = lecteur.get(reverse("rapports"), {"perimetre": "engagement", "au": "2025-06-30", "depuis": "2025-07-01"})
     assert reponse.status_code == 200
     assertContains(reponse, "Choisissez un engagement.")
-    assertContains(reponse, "doit précéder la date « état au »")
+    assertContains(reponse, "« Évolutions depuis » (1 juillet 2025) doit précéder « État au » (30 juin 2025).")
 
 
 def test_a_cache_that_cannot_be_written_does_not_prevent_the_download(jeu, settings, tmp_path, caplog):

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from engagements.models import Action, Champ, Entree, Obligation, Statut, ValeurVerdict, Verdict
 from engagements.models.actions import STATUTS_CLOS
+from engagements.tableaux import avec_drapeaux
 from protocole.models import Protocole, Quartier
 from signataires.models import Appartenance, Habilitation, Organisation, Utilisateur
 
@@ -622,11 +623,11 @@ class Command(BaseCommand):
         verdicts = Entree.objects.filter(
             protocole=protocole, champ=Champ.VERDICT, auteur__username="demo-coordination"
         ).count()
-        ouvertes = actions.actives().exclude(statut__in=STATUTS_CLOS)
+        ouvertes = avec_drapeaux(actions).exclude(statut_au__in=STATUTS_CLOS)
         nb_ouvertes = ouvertes.count()
-        retard = ouvertes.en_retard().count()
+        retard = ouvertes.filter(est_en_retard=True).count()
         part = 100 * retard / nb_ouvertes if nb_ouvertes else 0
-        sans_nouvelles = ouvertes.sans_nouvelles().count()
+        sans_nouvelles = ouvertes.filter(est_sans_nouvelles=True).count()
         style = self.style.SUCCESS
         self.stdout.write(style(f"Données de démonstration créées en {duree:.1f} s."))
         self.stdout.write(f"  actions : {actions.count()} (dont {actions.filter(archivee=True).count()} archivées)")

@@ -1,24 +1,14 @@
 """Le rapport au comité de pilotage en ligne de commande, par le même chemin que les téléchargements."""
 
-import datetime
 import time
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from engagements.tableaux import Perimetre, depuis_par_defaut
+from engagements.periode import PerimetreInconnu, lire_demande
 from protocole.models import Protocole
 from protocole.rapports import produire, rendu
-from protocole.rapports.formulaires import organisations_du_protocole
-
-
-def date_iso(valeur):
-    try:
-        return datetime.date.fromisoformat(valeur)
-    except ValueError:
-        raise CommandError(f"Date invalide : « {valeur} » (attendu : AAAA-MM-JJ, par exemple 2026-11-25).") from None
-
 
 # Les deux erreurs d'argparse qu'on rencontre ici, dites en français.
 ERREURS_ARGPARSE = {
@@ -53,14 +43,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, sortie, **options):
         protocole = self._protocole(options["protocole"])
-        perimetre = self._perimetre(protocole, options)
-        aujourd_hui = timezone.localdate()
-        au = date_iso(options["au"]) if options["au"] else aujourd_hui
-        if au > aujourd_hui:
-            raise CommandError("La date « au » ne peut pas être dans le futur.")
-        depuis = date_iso(options["depuis"]) if options["depuis"] else depuis_par_defaut(protocole, au)
-        if depuis > au:
-            raise CommandError("La date « depuis » doit précéder la date « au ».")
+        # Les options disent la même demande qu'un lien de téléchargement, lue par le même lecteur.
+        demande = {"au": options["au"] or "", "depuis": options["depuis"] or ""}
+        for sorte in ("quartier", "organisation", "engagement"):
+            if options[sorte] is not None:
+                demande.update(perimetre=sorte, valeur=str(options[sorte]))
+        try:
+            perimetre, periode = lire_demande(protocole, demande)
+        except ValidationError as erreur:
+            raise CommandError(" ".join(erreur.messages)) from None
+        except PerimetreInconnu as erreur:
+            raise CommandError(str(erreur)) from None
+        au, depuis = periode.au, periode.depuis
 
         debut = time.perf_counter()
         pdf = produire(perimetre, au, depuis)
@@ -90,20 +84,3 @@ class Command(BaseCommand):
             slugs = ", ".join(Protocole.objects.values_list("slug", flat=True))
             raise CommandError(f"Plusieurs protocoles existent ({slugs}) : précisez --protocole.")
         return protocoles[0]
-
-    def _perimetre(self, protocole, options):
-        if slug := options["quartier"]:
-            quartier = protocole.quartiers.filter(slug=slug).first()
-            if quartier is None:
-                raise CommandError(f"Quartier inconnu dans ce protocole : « {slug} ».")
-            return Perimetre(protocole, quartier=quartier)
-        if slug := options["organisation"]:
-            organisation = organisations_du_protocole(protocole).filter(slug=slug).first()
-            if organisation is None:
-                raise CommandError(f"Organisation inconnue dans ce protocole : « {slug} ».")
-            return Perimetre(protocole, organisation=organisation)
-        if (numero := options["engagement"]) is not None:
-            if not protocole.engagements.filter(numero=numero).exists():
-                raise CommandError(f"Engagement inconnu dans ce protocole : N°{numero}.")
-            return Perimetre(protocole, engagement=numero)
-        return Perimetre(protocole)

@@ -1,0 +1,224 @@
+"""Lire une demande de tableau de bord ou de rapport : son périmètre et sa période.
+
+Un seul lecteur pour les tableaux de bord (`?au=…&depuis=…`), la page /rapports/ et ses téléchargements, les liens
+de téléchargement des tableaux de bord et `manage.py rapport_copil` : les mêmes règles et les mêmes messages en
+français partout. Tout se résout dans le protocole donné : un quartier, une organisation ou un engagement d'un autre
+protocole est inconnu (404 sur le web), comme un identifiant deviné ailleurs.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.formats import date_format
+from django.utils.http import urlencode
+
+from engagements.acces import organisations_du_protocole
+from engagements.forms import DateInput
+from engagements.models.actions import aujourd_hui
+from engagements.tableaux import Perimetre
+from protocole.formulaires import Accessible
+from protocole.models import Reunion
+
+MOIS_PAR_DEFAUT = 6
+PERIMETRES = [
+    ("protocole", "Tout le protocole"),
+    ("quartier", "Un quartier"),
+    ("organisation", "Une organisation"),
+    ("engagement", "Un engagement"),
+]
+A_CHOISIR = {
+    "quartier": "Choisissez un quartier.",
+    "organisation": "Choisissez une organisation.",
+    "engagement": "Choisissez un engagement.",
+}
+PERIMETRE_INCONNU = "Périmètre inconnu : choisissez le protocole, un quartier, une organisation ou un engagement."
+LIBELLES = {"au": "État au", "depuis": "Évolutions depuis"}
+
+
+class PerimetreInconnu(Http404):
+    """Un quartier, une organisation ou un engagement qui n'est pas celui du protocole : 404 sur le web, une erreur
+    en français en ligne de commande."""
+
+
+def jour(date):
+    return date_format(date, "j F Y")
+
+
+def depuis_par_defaut(protocole, au=None):
+    """La date de la dernière réunion du comité de pilotage avant `au` ; à défaut, six mois avant `au`."""
+    return depuis_par_defaut_motive(protocole, au or aujourd_hui())[0]
+
+
+def depuis_par_defaut_motive(protocole, au):
+    """`depuis_par_defaut` en une requête, avec ce qui fixe la date pour l'annoncer à l'écran : (date, réunion),
+    la réunion étant None quand la date est « six mois avant `au` »."""
+    reunion = Reunion.objects.filter(protocole=protocole, date__lte=au).order_by("-date", "-id").first()
+    if reunion is not None:
+        return reunion.date, reunion
+    mois, annee = au.month - MOIS_PAR_DEFAUT, au.year
+    if mois <= 0:
+        mois, annee = mois + 12, annee - 1
+    return datetime.date(annee, mois, min(au.day, calendar.monthrange(annee, mois)[1])), None
+
+
+def lire_date(valeur, champ):
+    """La date écrite AAAA-MM-JJ dans le champ `champ` (« au » ou « depuis ») ; ValidationError sinon."""
+    try:
+        return datetime.date.fromisoformat(valeur.strip())
+    except ValueError:
+        raise ValidationError(
+            f"« {LIBELLES[champ]} » n'est pas une date reconnue (« {valeur} ») : attendu AAAA-MM-JJ, "
+            "par exemple 2024-06-30.",
+            code="invalide",
+        ) from None
+
+
+def verifier_au(au):
+    if au > aujourd_hui():
+        raise ValidationError(f"« État au » ne peut pas être dans le futur ({jour(au)}).", code="futur")
+
+
+def verifier_ordre(depuis, au):
+    if depuis > au:
+        raise ValidationError(
+            f"« Évolutions depuis » ({jour(depuis)}) doit précéder « État au » ({jour(au)}).", code="ordre"
+        )
+
+
+def lire_perimetre(protocole, sorte, valeur):
+    """Le `Perimetre` que désignent `sorte` (protocole, quartier, organisation, engagement) et `valeur` (un slug ou
+    un numéro). ValidationError pour une demande mal formée ; PerimetreInconnu pour ce qui n'est pas du protocole."""
+    sorte = sorte or "protocole"
+    valeur = (valeur or "").strip()
+    if sorte not in dict(PERIMETRES):
+        raise ValidationError(PERIMETRE_INCONNU)
+    if sorte == "protocole":
+        return Perimetre(protocole)
+    if not valeur:
+        raise ValidationError(A_CHOISIR[sorte])
+    if sorte == "quartier":
+        quartier = protocole.quartiers.filter(slug=valeur).first()
+        if quartier is None:
+            raise PerimetreInconnu(f"Quartier inconnu dans ce protocole : « {valeur} ».")
+        return Perimetre(protocole, quartier=quartier)
+    if sorte == "organisation":
+        organisation = organisations_du_protocole(protocole).filter(slug=valeur).first()
+        if organisation is None:
+            raise PerimetreInconnu(f"Organisation inconnue dans ce protocole : « {valeur} ».")
+        return Perimetre(protocole, organisation=organisation)
+    if not valeur.isdigit():
+        raise ValidationError("Le numéro d'engagement doit être un nombre.")
+    if not protocole.engagements.filter(numero=int(valeur)).exists():
+        raise PerimetreInconnu(f"Engagement inconnu dans ce protocole : N°{valeur}.")
+    return Perimetre(protocole, engagement=int(valeur))
+
+
+@dataclass
+class Periode:
+    """Le jour montré (`au`) et le début des évolutions (`depuis`), tels qu'appliqués."""
+
+    au: datetime.date
+    depuis: datetime.date
+    depuis_defaut: datetime.date
+    reunion: object  # ce qui fixe le « depuis » par défaut ; None : six mois avant « au »
+    depuis_choisi: bool
+    form: object = None  # le formulaire qui l'a lue, pour la redire à l'écran
+
+    @property
+    def passe(self):
+        return self.au < aujourd_hui()
+
+    @property
+    def requete(self):
+        """« ?au=…&depuis=… » à reporter sur les liens d'un tableau de bord à l'autre : ce qui n'est pas le défaut."""
+        reporter = {}
+        if self.passe:
+            reporter["au"] = self.au.isoformat()
+        if self.depuis_choisi:
+            reporter["depuis"] = self.depuis.isoformat()
+        return f"?{urlencode(reporter)}" if reporter else ""
+
+
+def parametres_rapport(perimetre, periode):
+    """Les paramètres du téléchargement d'un rapport (`perimetre`, `valeur`, `au`, `depuis`), que `lire_demande`
+    relit : les liens des tableaux de bord et le formulaire de /rapports/ les écrivent tous ainsi."""
+    return urlencode({**perimetre.parametres, "au": periode.au.isoformat(), "depuis": periode.depuis.isoformat()})
+
+
+class PeriodeForm(Accessible, forms.Form):
+    """« État au » et « évolutions depuis », vides par défaut (aujourd'hui ; le dernier comité de pilotage, à défaut
+    six mois avant). `periode()` donne ce qui s'applique : une date refusée y est remplacée par sa valeur par
+    défaut, et l'erreur reste dans le formulaire pour être dite."""
+
+    au = forms.CharField(
+        label="État au",
+        required=False,
+        widget=DateInput(),
+        help_text="L'état des actions ce jour-là, reconstruit depuis le journal. Vide : aujourd'hui.",
+    )
+    depuis = forms.CharField(
+        label="Évolutions depuis",
+        required=False,
+        widget=DateInput(),
+        help_text="Le début de la période des évolutions. Vide : la date du dernier comité de pilotage.",
+    )
+
+    def __init__(self, protocole, *args, **kwargs):
+        self.protocole = protocole
+        super().__init__(*args, **kwargs)
+
+    def clean_au(self):
+        if not self.cleaned_data["au"]:
+            return None
+        au = lire_date(self.cleaned_data["au"], "au")
+        verifier_au(au)
+        return au
+
+    def clean_depuis(self):
+        return lire_date(self.cleaned_data["depuis"], "depuis") if self.cleaned_data["depuis"] else None
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("depuis"):
+            try:
+                verifier_ordre(donnees["depuis"], donnees.get("au") or aujourd_hui())
+            except ValidationError as erreur:
+                self.add_error("depuis", erreur)
+        return donnees
+
+    def periode(self):
+        """La période appliquée (après `is_valid()`) ; une requête pour le « depuis » par défaut."""
+        valides = getattr(self, "cleaned_data", {})
+        au = valides.get("au") or aujourd_hui()
+        defaut, reunion = depuis_par_defaut_motive(self.protocole, au)
+        depuis = valides.get("depuis") or defaut
+        return Periode(au, depuis, defaut, reunion, depuis_choisi=bool(valides.get("depuis")))
+
+
+class DemandeForm(PeriodeForm):
+    """Une demande de rapport dans une URL ou en ligne de commande : `perimetre`, `valeur`, `au`, `depuis`."""
+
+    perimetre = forms.CharField(required=False)
+    valeur = forms.CharField(required=False)
+
+    def clean(self):
+        donnees = super().clean()
+        try:
+            self.perimetre_lu = lire_perimetre(self.protocole, donnees.get("perimetre"), donnees.get("valeur"))
+        except ValidationError as erreur:
+            self.add_error(None, erreur)
+        return donnees
+
+
+def lire_demande(protocole, donnees):
+    """(Perimetre, Periode) d'après les paramètres d'un téléchargement ou de la ligne de commande. Sans paramètre :
+    tout le protocole aujourd'hui, évolutions depuis le comité précédent. Lève ValidationError (tous les messages,
+    en français) ou PerimetreInconnu."""
+    form = DemandeForm(protocole, donnees)
+    if not form.is_valid():
+        raise ValidationError([message for messages in form.errors.values() for message in messages])
+    return form.perimetre_lu, form.periode()
