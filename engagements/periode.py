@@ -82,6 +82,16 @@ def verifier_au(au):
         raise ValidationError(f"« État au » ne peut pas être dans le futur ({jour(au)}).", code="futur")
 
 
+def verifier_debut(date, champ, protocole):
+    """Rien ne précède le 1er janvier de la première année du contrat de ville."""
+    debut = datetime.date(protocole.annee_debut, 1, 1)
+    if date < debut:
+        raise ValidationError(
+            f"« {LIBELLES[champ]} » ne peut pas précéder le {jour(debut)}, début du contrat de ville ({jour(date)}).",
+            code="avant",
+        )
+
+
 def verifier_ordre(depuis, au):
     if depuis > au:
         raise ValidationError(
@@ -176,10 +186,15 @@ class PeriodeForm(Accessible, forms.Form):
             return None
         au = lire_date(self.cleaned_data["au"], "au")
         verifier_au(au)
+        verifier_debut(au, "au", self.protocole)
         return au
 
     def clean_depuis(self):
-        return lire_date(self.cleaned_data["depuis"], "depuis") if self.cleaned_data["depuis"] else None
+        if not self.cleaned_data["depuis"]:
+            return None
+        depuis = lire_date(self.cleaned_data["depuis"], "depuis")
+        verifier_debut(depuis, "depuis", self.protocole)
+        return depuis
 
     def clean(self):
         donnees = super().clean()

@@ -69,11 +69,15 @@ def _en_ligne_de_commande(options, tmp_path):
         ({"au": DEMAIN.isoformat()}, "« État au » ne peut pas être dans le futur ({})."),
         ({"au": "30/06/2025"}, "« État au » n'est pas une date reconnue (« 30/06/2025 ») : attendu AAAA-MM-JJ"),
         (
+            {"au": "0001-01-01"},
+            "« État au » ne peut pas précéder le 1 janvier 2015, début du contrat de ville (1 janvier 0001).",
+        ),
+        (
             {"au": "2025-06-30", "depuis": "2025-07-01"},
             "« Évolutions depuis » (1 juillet 2025) doit précéder « État au » (30 juin 2025).",
         ),
     ],
-    ids=["futur", "illisible", "ordre"],
+    ids=["futur", "illisible", "avant-le-contrat", "ordre"],
 )
 def test_the_same_date_error_reads_the_same_on_every_page_and_in_the_command(
     client_membre, protocole, tmp_path, parametres, message
