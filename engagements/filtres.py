@@ -1,5 +1,7 @@
 """Les filtres de la liste des actions : chaque choix proposé est limité au protocole courant."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
@@ -149,7 +151,11 @@ class FiltreActions(django_filters.FilterSet):
 
     def filtrer_sans_maj(self, queryset, name, date):
         """Rien d'enregistré à leur sujet ce jour-là ni après (jours comptés à Paris, comme « sans nouvelles »)."""
-        return queryset.filter(nouvelles_au__lt=debut_du_jour(date))
+        try:
+            limite = debut_du_jour(date).astimezone(datetime.UTC)
+        except OverflowError:  # avant l'an 1 en heure UTC : rien n'a pu être enregistré avant
+            return queryset.none()
+        return queryset.filter(nouvelles_au__lt=limite)
 
     def filtrer_en_retard(self, queryset, name, coche):
         return queryset.filter(est_en_retard=True) if coche else queryset

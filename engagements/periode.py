@@ -68,7 +68,7 @@ def depuis_par_defaut_motive(protocole, au):
 def lire_date(valeur, champ):
     """La date écrite AAAA-MM-JJ dans le champ `champ` (« au » ou « depuis ») ; ValidationError sinon."""
     try:
-        return datetime.date.fromisoformat(valeur.strip())
+        return datetime.datetime.strptime(valeur.strip(), "%Y-%m-%d").date()
     except ValueError:
         raise ValidationError(
             f"« {LIBELLES[champ]} » n'est pas une date reconnue (« {valeur} ») : attendu AAAA-MM-JJ, "
@@ -120,7 +120,7 @@ def lire_perimetre(protocole, sorte, valeur):
         if organisation is None:
             raise PerimetreInconnu(f"Organisation inconnue dans ce protocole : « {valeur} ».")
         return Perimetre(protocole, organisation=organisation)
-    if not valeur.isdigit():
+    if not (valeur.isascii() and valeur.isdigit()):
         raise ValidationError("Le numéro d'engagement doit être un nombre.")
     if not protocole.engagements.filter(numero=int(valeur)).exists():
         raise PerimetreInconnu(f"Engagement inconnu dans ce protocole : N°{valeur}.")

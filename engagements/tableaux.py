@@ -332,6 +332,18 @@ def lignes_actions(perimetre, au):
     return _nommer(list(actions), au)
 
 
+def signalees(lignes):
+    """Sur des lignes de `lignes_actions` : (en retard, sans nouvelles, bloquées), dans l'ordre des listes des
+    tableaux de bord — les plus anciennes échéances, les plus anciennes nouvelles, les blocages les plus anciens."""
+    retard = sorted((a for a in lignes if a.est_en_retard), key=lambda a: (a.echeance_au, a.pk))
+    silence = sorted((a for a in lignes if a.est_sans_nouvelles), key=lambda a: (a.nouvelles_au, a.pk))
+    bloquees = sorted(
+        (a for a in lignes if a.statut_au == Statut.BLOQUE),
+        key=lambda a: (a.statut_le or a.echeance_au or a.date_creation, a.pk),
+    )
+    return retard, silence, bloquees
+
+
 def actions_a_signaler(perimetre, au, limite=50):
     """Deux listes au jour `au` : les actions en retard (les plus anciennes échéances d'abord) et celles sans
     nouvelles (les plus anciennes nouvelles d'abord), `limite` au plus chacune, avec leur pilote et leurs quartiers

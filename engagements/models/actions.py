@@ -260,7 +260,8 @@ class Action(models.Model):
                 echeance=action.echeance,
             )
             if entrees:
-                action.maj_le = maintenant
+                # Le dernier enregistrement, même si `maintenant` précède un enregistrement déjà fait.
+                action.maj_le = max(action.maj_le, maintenant)
             action.save()
         self.refresh_from_db()
         return entrees

@@ -88,7 +88,11 @@ def action_creer(request):
         raise PermissionDenied("Les lecteurs ne créent pas d'action.")
     initial = {}
     obligation_id = request.GET.get("obligation", "")
-    if obligation_id.isdigit() and obligations_ouvertes(habilitation).filter(pk=obligation_id).exists():
+    if (
+        obligation_id.isascii()
+        and obligation_id.isdigit()
+        and obligations_ouvertes(habilitation).filter(pk=obligation_id).exists()
+    ):
         initial["obligation"] = obligation_id
     form = ActionForm(request.POST or None, habilitation=habilitation, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -7,13 +7,12 @@ Tous les chiffres viennent de `engagements.tableaux`, en un nombre fixe de requ�
 
 from itertools import groupby
 
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from engagements.acces import organisations_du_protocole
 from engagements.graphiques import cellule, graphique_engagements, graphique_quartiers, grille_affichee
 from engagements.models import ValeurVerdict
-from engagements.periode import PeriodeForm, jour, parametres_rapport
+from engagements.periode import PeriodeForm, jour, lire_perimetre, parametres_rapport
 from engagements.tableaux import (
     Perimetre,
     actions_a_signaler,
@@ -24,7 +23,6 @@ from engagements.tableaux import (
     verdicts_par_engagement,
 )
 from protocole.acces import membre_requis
-from protocole.models import Quartier
 from signataires.models import Appartenance, Representation
 
 LIMITE_SIGNALEES = 50
@@ -49,14 +47,6 @@ def _periode(request):
     form.data = {"au": periode.au.isoformat(), "depuis": periode.depuis.isoformat()}
     periode.form = form
     return periode
-
-
-def _get_quartier(request, slug):
-    return get_object_or_404(Quartier.objects.filter(protocole=request.protocole), slug=slug)
-
-
-def _get_organisation(request, slug):
-    return get_object_or_404(organisations_du_protocole(request.protocole), slug=slug)
 
 
 def _journal_groupe(entrees):
@@ -150,9 +140,10 @@ def vue_ensemble(request):
 @require_safe
 def quartier(request, slug):
     """Un quartier : ses actions et celles de « tout le territoire », qui comptent dans chaque quartier."""
-    courant = _get_quartier(request, slug)
+    perimetre = lire_perimetre(request.protocole, "quartier", slug)
+    courant = perimetre.quartier
     periode = _periode(request)
-    contexte = _tableau(Perimetre(request.protocole, quartier=courant), periode, "quartier")
+    contexte = _tableau(perimetre, periode, "quartier")
     contexte |= {"quartier": courant, "membres": _membres_des_parties(request.protocole)}
     return render(request, "tableaux/quartier.html", contexte)
 
@@ -161,10 +152,10 @@ def quartier(request, slug):
 @require_safe
 def organisation(request, slug):
     """La vue partenaire : ce à quoi une organisation s'est engagée, engagement par engagement, et où elle en est."""
-    courante = _get_organisation(request, slug)
+    perimetre = lire_perimetre(request.protocole, "organisation", slug)
+    courante = perimetre.organisation
     protocole = request.protocole
     periode = _periode(request)
-    perimetre = Perimetre(protocole, organisation=courante)
     contexte = _tableau(perimetre, periode, "organisation")
     appartenances = (
         Appartenance.objects.filter(organisation=courante, partie__protocole=protocole)

@@ -23,7 +23,8 @@ from engagements.models import Entree
 from protocole.models import Decision
 
 # À monter quand le gabarit, la feuille ou le calcul du contenu changent : les anciens fichiers ne servent plus.
-RAPPORT_VERSION = "1"
+# 2 : la liste « sans nouvelles », et les chiffres lus dans engagements.tableaux.
+RAPPORT_VERSION = "2"
 # Au-delà, les fichiers les plus anciens sont effacés à l'écriture d'un nouveau.
 FICHIERS_GARDES = 200
 

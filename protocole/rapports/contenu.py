@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from engagements.graphiques import graphique_engagements, graphique_quartiers
-from engagements.models import Statut, ValeurVerdict
+from engagements.models import ValeurVerdict
 from engagements.tableaux import (
     comptes_par_quartier,
     evolutions,
     grille,
     lignes_actions,
     obligations_au,
+    signalees,
     verdicts_par_engagement,
     verdicts_total,
 )
@@ -84,6 +85,7 @@ def _construire(perimetre, au, depuis, reunion):
     verdicts = verdicts_par_engagement(perimetre, au)
     quartiers = comptes_par_quartier(perimetre, au) if perimetre.quartier is None else []
     actions = lignes_actions(perimetre, au)
+    en_retard, sans_nouvelles, bloquees = signalees(actions)
     obligations = obligations_au(perimetre, au, {a.obligation_au for a in actions})
     changements = evolutions(perimetre, depuis, au, limite=LIMITE_EVOLUTIONS)
     decisions = _decisions(perimetre.protocole, au, reunion)
@@ -111,9 +113,9 @@ def _construire(perimetre, au, depuis, reunion):
         "nb_actions": len(actions),
         "evolutions": changements,
         "evolutions_tronquees": len(changements.entrees) >= LIMITE_EVOLUTIONS,
-        "en_retard": sorted((a for a in actions if a.est_en_retard), key=lambda a: (a.echeance_au, a.pk)),
-        "sans_nouvelles": sorted((a for a in actions if a.est_sans_nouvelles), key=lambda a: (a.nouvelles_au, a.pk)),
-        "bloquees": sorted((a for a in actions if a.statut_au == Statut.BLOQUE), key=_depuis_quand),
+        "en_retard": en_retard,
+        "sans_nouvelles": sans_nouvelles,
+        "bloquees": bloquees,
         "signatures": signatures,
         **decisions,
     }
@@ -148,10 +150,6 @@ def _par_engagement(tableau, verdicts):
         par_verdict = verdicts.get(engagement.numero, dict.fromkeys(ValeurVerdict.values, 0))
         lignes.append({"engagement": engagement, "compte": compte, "verdicts": par_verdict})
     return lignes
-
-
-def _depuis_quand(action):
-    return (action.statut_le or action.echeance_au or action.date_creation, action.pk)
 
 
 def _decisions(protocole, au, reunion):

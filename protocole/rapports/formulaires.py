@@ -1,51 +1,51 @@
 """Choisir un rapport sur la page /rapports/. Les dates et le périmètre se lisent et se vérifient par le lecteur
-commun des tableaux de bord et des téléchargements (`engagements.periode`) : mêmes règles, mêmes messages."""
+commun des tableaux de bord et des téléchargements (`engagements.periode`) : mêmes règles, mêmes messages. Les
+listes du formulaire ne servent qu'à choisir ; ce qui est choisi est relu par `lire_perimetre`."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from engagements.acces import organisations_du_protocole
-from engagements.periode import A_CHOISIR, PERIMETRES, PeriodeForm, lire_perimetre, parametres_rapport
-from signataires.models import Organisation
+from engagements.periode import PERIMETRES, PerimetreInconnu, PeriodeForm, lire_perimetre, parametres_rapport
+
+CHAMP_DE = {"quartier": "quartier", "organisation": "organisation", "engagement": "engagement"}
 
 
 class RapportForm(PeriodeForm):
     """Le choix d'un rapport sur la page /rapports/ ; valide, il devient les paramètres d'un téléchargement."""
 
-    perimetre = forms.ChoiceField(label="Périmètre", choices=PERIMETRES, initial="protocole", widget=forms.RadioSelect)
-    quartier = forms.ModelChoiceField(
-        label="Quartier", queryset=Organisation.objects.none(), to_field_name="slug", required=False, empty_label="—"
-    )
-    organisation = forms.ModelChoiceField(
-        label="Organisation",
-        queryset=Organisation.objects.none(),
-        to_field_name="slug",
-        required=False,
-        empty_label="—",
-    )
-    engagement = forms.TypedChoiceField(label="Engagement", coerce=int, required=False, empty_value=None)
+    perimetre = forms.CharField(label="Périmètre", initial="protocole", widget=forms.RadioSelect(choices=PERIMETRES))
+    quartier = forms.CharField(label="Quartier", required=False, widget=forms.Select)
+    organisation = forms.CharField(label="Organisation", required=False, widget=forms.Select)
+    engagement = forms.CharField(label="Engagement", required=False, widget=forms.Select)
 
     field_order = ["perimetre", "quartier", "organisation", "engagement", "au", "depuis"]
 
     def __init__(self, protocole, *args, **kwargs):
         super().__init__(protocole, *args, **kwargs)
-        self.fields["quartier"].queryset = protocole.quartiers.order_by("ordre", "nom")
-        self.fields["organisation"].queryset = organisations_du_protocole(protocole).order_by("nom")
-        self.fields["engagement"].choices = [("", "—")] + [
-            (e.numero, f"N°{e.numero} — {e.titre}") for e in protocole.engagements.order_by("numero")
+        vide = [("", "—")]
+        self.fields["quartier"].widget.choices = vide + [
+            (q.slug, q.nom) for q in protocole.quartiers.order_by("ordre", "nom")
+        ]
+        self.fields["organisation"].widget.choices = vide + [
+            (o.slug, o.nom) for o in organisations_du_protocole(protocole).order_by("nom")
+        ]
+        self.fields["engagement"].widget.choices = vide + [
+            (str(e.numero), f"N°{e.numero} — {e.titre}") for e in protocole.engagements.order_by("numero")
         ]
 
     def clean(self):
         donnees = super().clean()
         sorte = donnees.get("perimetre")
-        if sorte in A_CHOISIR and not donnees.get(sorte):
-            self.add_error(sorte, A_CHOISIR[sorte])
+        champ = CHAMP_DE.get(sorte, "perimetre")
+        try:
+            self.perimetre_lu = lire_perimetre(
+                self.protocole, sorte, donnees.get(champ) if champ != "perimetre" else None
+            )
+        except (ValidationError, PerimetreInconnu) as erreur:
+            self.add_error(champ, erreur.messages if isinstance(erreur, ValidationError) else str(erreur))
         return donnees
 
     def parametres(self):
         """Les paramètres du téléchargement (perimetre, valeur, au, depuis), écrits comme ceux des tableaux de bord."""
-        donnees = self.cleaned_data
-        sorte = donnees["perimetre"]
-        choix = donnees.get(sorte)
-        valeur = {"quartier": lambda o: o.slug, "organisation": lambda o: o.slug, "engagement": str}
-        perimetre = lire_perimetre(self.protocole, sorte, valeur[sorte](choix) if sorte in valeur else None)
-        return parametres_rapport(perimetre, self.periode())
+        return parametres_rapport(self.perimetre_lu, self.periode())

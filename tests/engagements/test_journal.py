@@ -226,3 +226,16 @@ def test_today_is_the_paris_date_even_just_after_midnight_in_paris(action, auteu
     with pytest.raises(ValidationError, match="futur"):
         action.enregistrer(auteur=auteur, date_effet=datetime.date(2024, 7, 2), avancement=16, maintenant=maintenant)
     assert timezone.localdate(maintenant) == datetime.date(2024, 7, 1)
+
+
+def test_the_latest_recorded_moment_is_the_latest_entry_even_when_an_older_moment_is_recorded_after(auteur):
+    """`maj_le` est « les nouvelles » d'aujourd'hui pour « sans nouvelles » : il reste le dernier enregistrement."""
+    debut = timezone.make_aware(datetime.datetime(2024, 1, 10, 9))
+    action = ActionFactory(date_effet=J0, echeance=jour(100), auteur=auteur, maintenant=debut)
+    tard = timezone.make_aware(datetime.datetime(2024, 3, 1, 18))
+    tot = timezone.make_aware(datetime.datetime(2024, 3, 1, 9))
+    action.enregistrer(auteur=auteur, date_effet=jour(20), avancement=30, maintenant=tard)
+    action.enregistrer(auteur=auteur, date_effet=jour(20), avancement=20, maintenant=tot)
+    action.refresh_from_db()
+    dernier = Entree.objects.filter(action=action).order_by("-enregistre_le").first().enregistre_le
+    assert action.maj_le == dernier == tard

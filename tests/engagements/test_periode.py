@@ -111,3 +111,24 @@ def test_the_download_links_of_the_dashboards_read_back_as_the_same_scope_and_da
     assert perimetre == page.context["perimetre"]
     assert (periode.au, periode.depuis) == (datetime.date(2025, 6, 30), datetime.date(2025, 1, 15))
     assert parametres_rapport(perimetre, periode) == lien
+
+
+@pytest.mark.parametrize("valeur", ["20240101", "2024-W01-1", "2024-06-30T10:00"])
+def test_only_an_iso_day_is_a_date(client_membre, valeur):
+    message = f"« État au » n'est pas une date reconnue (« {valeur} ») : attendu AAAA-MM-JJ"
+    assert message in _au_telechargement(client_membre, {"au": valeur})
+
+
+def test_odd_digits_and_year_one_are_refused_in_french_never_with_a_server_error(client_membre):
+    message = _au_telechargement(client_membre, {"perimetre": "engagement", "valeur": "²"})
+    assert message == "Le numéro d'engagement doit être un nombre."
+    assert client_membre.get(reverse("action_creer"), {"obligation": "²"}).status_code == 200
+    assert client_membre.get(reverse("actions"), {"sans_maj_depuis": "0001-01-01"}).status_code == 200
+
+
+def test_the_reports_form_says_once_that_a_quartier_is_unknown(client_membre):
+    page = _sur_le_formulaire(client_membre, {"perimetre": "quartier", "quartier": "ailleurs"})
+    assert page.count("Quartier inconnu dans ce protocole : « ailleurs ».") == 1
+    assert "Choisissez un quartier." not in page and "Sélectionnez un choix valide" not in page
+    page = _sur_le_formulaire(client_membre, {"perimetre": "commune"})
+    assert "Périmètre inconnu : choisissez le protocole, un quartier, une organisation ou un engagement." in page

@@ -92,7 +92,7 @@ def test_the_command_reads_a_past_date_and_a_since_date(protocole, tmp_path):
             "« Évolutions depuis » \\(1 juillet 2025\\) doit précéder « État au » \\(30 juin 2025\\).",
         ),
         (["--quartier", "brunetiere", "--engagement", "1"], "un seul périmètre à la fois"),
-        (["--engagement", "un"], "--engagement attend un numéro"),
+        (["--engagement", "un"], "Le numéro d'engagement doit être un nombre."),
     ],
 )
 def test_the_command_explains_its_errors_in_french(protocole, tmp_path, arguments, message):

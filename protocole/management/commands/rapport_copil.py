@@ -14,7 +14,6 @@ from protocole.rapports import produire, rendu
 ERREURS_ARGPARSE = {
     "not allowed with argument": "un seul périmètre à la fois : --quartier, --organisation ou --engagement.",
     "the following arguments are required": "l'option --sortie (le fichier PDF à écrire) est obligatoire.",
-    "invalid int value": "--engagement attend un numéro (1, 2, 3…).",
 }
 
 
@@ -37,7 +36,7 @@ class Command(BaseCommand):
         portee = parser.add_mutually_exclusive_group()
         portee.add_argument("--quartier", help="identifiant (slug) du quartier")
         portee.add_argument("--organisation", help="identifiant (slug) de l'organisation")
-        portee.add_argument("--engagement", type=int, help="numéro de l'engagement renforcé")
+        portee.add_argument("--engagement", help="numéro de l'engagement renforcé")
         parser.add_argument("--au", help="état au AAAA-MM-JJ (aujourd'hui par défaut)")
         parser.add_argument("--depuis", help="évolutions depuis AAAA-MM-JJ (par défaut : le comité précédent)")
 
