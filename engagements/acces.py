@@ -57,6 +57,12 @@ def pilotes_possibles(habilitation):
     return Organisation.objects.filter(pk=habilitation.organisation_id)
 
 
+def pilote_par_defaut(habilitation):
+    """L'organisation proposée comme pilote d'une nouvelle action : la sienne pour un chargé de mission, aucune
+    pour la coordination (qui choisit)."""
+    return None if habilitation.coordonne else habilitation.organisation_id
+
+
 def obligations_ouvertes(habilitation):
     """Les obligations sous lesquelles ce rôle peut créer une action : toutes pour la coordination ; pour un chargé
     de mission, celles des parties dont son organisation est membre."""

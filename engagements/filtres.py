@@ -4,14 +4,16 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
+from engagements.acces import organisations_du_protocole
 from engagements.forms import DateInput
 from engagements.models import Action, Engagement, Statut, ValeurVerdict
 from engagements.models.actions import aujourd_hui, debut_du_jour
+from engagements.tableaux import pilotee_ou_accompagnee
 from protocole.formulaires import Accessible
 from protocole.models import Quartier
-from signataires.models import Appartenance, Organisation, Partie, Utilisateur
+from signataires.models import Partie, Utilisateur
 
 
 class FormulaireFiltres(Accessible, forms.Form):
@@ -56,12 +58,8 @@ def referents(request):
 
 
 def organisations(request):
-    """Les organisations qui pilotent ou accompagnent une action du protocole, ou qui sont membres d'une partie."""
-    protocole = _protocole(request)
-    pilote = Action.objects.filter(protocole=protocole, pilote=OuterRef("pk"))
-    partenaire = Action.partenaires.through.objects.filter(action__protocole=protocole, organisation=OuterRef("pk"))
-    membre = Appartenance.objects.filter(partie__protocole=protocole, organisation=OuterRef("pk"))
-    return Organisation.objects.filter(Q(Exists(pilote)) | Q(Exists(partenaire)) | Q(Exists(membre)))
+    """Les organisations qui ont affaire au protocole (la même définition que la vue partenaire et les rapports)."""
+    return organisations_du_protocole(_protocole(request))
 
 
 class FiltreActions(django_filters.FilterSet):
@@ -136,8 +134,7 @@ class FiltreActions(django_filters.FilterSet):
         return queryset
 
     def filtrer_organisation(self, queryset, name, organisation):
-        partenaire = Action.partenaires.through.objects.filter(action=OuterRef("pk"), organisation=organisation)
-        return queryset.filter(Q(pilote=organisation) | Q(Exists(partenaire)))
+        return queryset.filter(pilotee_ou_accompagnee(organisation))
 
     def filtrer_quartier(self, queryset, name, quartier):
         return queryset.dans_quartier_au(quartier, aujourd_hui())

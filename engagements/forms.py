@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from engagements.acces import REFUS_PILOTE, obligations_ouvertes, pilotes_possibles
+from engagements.acces import REFUS_PILOTE, obligations_ouvertes, pilote_par_defaut, pilotes_possibles
 from engagements.models import Action, Obligation, Statut, ValeurVerdict
 from engagements.models.actions import (
     MESSAGE_REFERENT,
@@ -150,8 +150,7 @@ class ActionForm(DateEffetMixin, forms.ModelForm):
         self.fields["obligation"].label_from_instance = lambda o: f"{o.reference} — {o.texte[:90]}"
         self.fields["pilote"].queryset = pilotes_possibles(habilitation)
         self.fields["pilote"].error_messages["invalid_choice"] = REFUS_PILOTE
-        if not habilitation.coordonne:
-            self.fields["pilote"].initial = habilitation.organisation_id
+        self.fields["pilote"].initial = pilote_par_defaut(habilitation)
         self.fields["partenaires"].queryset = Organisation.objects.all()
         referents = referents_possibles(protocole)
         if self.instance.referent_id:

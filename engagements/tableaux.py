@@ -60,6 +60,13 @@ def avec_drapeaux(actions, au=None, archivees=False):
     return _drapeaux(actions.etat_au(au, archivees=archivees), au)
 
 
+def pilotee_ou_accompagnee(organisation):
+    """Sur un `etat_au(au)` : les actions que l'organisation pilote ce jour-là, ou qu'elle accompagne en partenaire
+    (les partenaires n'ont pas de journal : ceux d'aujourd'hui)."""
+    partenaire = Action.partenaires.through.objects.filter(action=OuterRef("pk"), organisation=organisation)
+    return Q(pilote_au=organisation.pk) | Q(Exists(partenaire))
+
+
 @dataclass(frozen=True)
 class Perimetre:
     """Ce que couvre un tableau de bord ou un rapport : le protocole entier, ou un quartier, une organisation,
@@ -97,10 +104,7 @@ class Perimetre:
         if self.quartier is not None:
             qs = qs.dans_quartier_au(self.quartier, au)
         if self.organisation is not None:
-            partenaire = Action.partenaires.through.objects.filter(
-                action=OuterRef("pk"), organisation=self.organisation
-            )
-            qs = qs.filter(Q(pilote_au=self.organisation.pk) | Q(Exists(partenaire)))
+            qs = qs.filter(pilotee_ou_accompagnee(self.organisation))
         if self.engagement is not None:
             qs = qs.filter(engagement_au=self.engagement)
         return qs

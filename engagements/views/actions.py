@@ -3,7 +3,7 @@
 from itertools import groupby
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,7 +12,7 @@ from engagements.acces import get_action, get_action_modifiable, obligations_ouv
 from engagements.forms import ActionForm, ArchivageForm, MiseAJourForm
 from engagements.models import Action, Entree
 from engagements.models.actions import ConflitDeVersion
-from protocole.acces import membre_requis
+from protocole.acces import membre_requis, permission_requise
 
 
 def _journal(action):
@@ -80,12 +80,10 @@ def action(request, pk):
     return redirect("action", pk=courante.pk)
 
 
-@membre_requis
+@permission_requise(peut_creer, "Les lecteurs ne créent pas d'action.")
 @require_http_methods(["GET", "POST"])
 def action_creer(request):
     habilitation = request.habilitation
-    if not peut_creer(habilitation):
-        raise PermissionDenied("Les lecteurs ne créent pas d'action.")
     initial = {}
     obligation_id = request.GET.get("obligation", "")
     if (
