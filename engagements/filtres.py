@@ -10,7 +10,7 @@ from engagements.acces import organisations_du_protocole
 from engagements.forms import DateInput
 from engagements.models import Action, Engagement, Statut, ValeurVerdict
 from engagements.models.actions import aujourd_hui, debut_du_jour
-from engagements.tableaux import pilotee_ou_accompagnee
+from engagements.tableaux import en_retard, pilotee_ou_accompagnee
 from protocole.formulaires import Accessible
 from protocole.models import Quartier
 from signataires.models import Partie, Utilisateur
@@ -155,7 +155,7 @@ class FiltreActions(django_filters.FilterSet):
         return queryset.filter(nouvelles_au__lt=limite)
 
     def filtrer_en_retard(self, queryset, name, coche):
-        return queryset.filter(est_en_retard=True) if coche else queryset
+        return queryset.filter(en_retard(aujourd_hui())) if coche else queryset
 
     def inclure_archivees(self, queryset, name, coche):
         return queryset  # appliqué dans filter_queryset : il faut agir aussi quand la case est décochée

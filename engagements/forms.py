@@ -9,6 +9,8 @@ from engagements.acces import REFUS_PILOTE, obligations_ouvertes, pilote_par_def
 from engagements.models import Action, Obligation, Statut, ValeurVerdict
 from engagements.models.actions import (
     MESSAGE_REFERENT,
+    MOTIF_ARCHIVAGE,
+    MOTIF_VERDICT,
     referents_possibles,
     verifier_coherence,
     verifier_commentaire,
@@ -213,7 +215,7 @@ class VerdictForm(DateEffetMixin):
         self.fields["commentaire"].label = "Motif"
         self.fields["commentaire"].required = True
         self.fields["commentaire"].help_text = "Pourquoi ce verdict : il sera lu en comité de pilotage."
-        self.fields["commentaire"].error_messages["required"] = "Le motif du verdict est obligatoire."
+        self.fields["commentaire"].error_messages["required"] = MOTIF_VERDICT
         self.fields["date_effet"].initial = timezone.localdate()
 
 
@@ -225,6 +227,6 @@ class ArchivageForm(DateEffetMixin):
         self.creation = action.date_creation
         self.fields["commentaire"].required = True
         self.fields["commentaire"].label = "Motif de l'archivage"
-        self.fields["commentaire"].error_messages["required"] = "Dites pourquoi l'action est archivée."
+        self.fields["commentaire"].error_messages["required"] = MOTIF_ARCHIVAGE
         self.fields["commentaire"].help_text = ""
         self.fields["date_effet"].initial = timezone.localdate()

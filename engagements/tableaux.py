@@ -280,11 +280,11 @@ def verdicts_total(verdicts):
     return total
 
 
-def _lignes(actions, au):
+def _lignes(actions, au, commentaires=True):
     """Sur un `etat_au(au)` : ce qu'affiche une ligne d'action, dans la même requête et tel que c'était le jour
-    `au` — ses drapeaux, la référence de son obligation, le verdict de celle-ci et son motif, son dernier
-    commentaire (et sa date d'effet), le commentaire et la date de l'entrée qui a posé son statut (le motif d'un
-    blocage)."""
+    `au` — ses drapeaux, la référence de son obligation, le verdict de celle-ci et son motif, et si `commentaires`
+    son dernier commentaire (et sa date d'effet), le commentaire et la date de l'entrée qui a posé son statut (le
+    motif d'un blocage)."""
     en_vigueur = Entree.objects.filter(action=OuterRef("pk")).en_vigueur_au(au)
     commente = en_vigueur.exclude(commentaire="")
     statut = en_vigueur.filter(champ=Champ.STATUT)
@@ -292,10 +292,14 @@ def _lignes(actions, au):
     def verdict(colonne):
         return Entree.objects.valeur_au(Champ.VERDICT, au, colonne, sujet="obligation", de=OuterRef("obligation_au"))
 
-    return _drapeaux(actions, au).annotate(
+    lignes = _drapeaux(actions, au).annotate(
         reference_au=Subquery(Obligation.objects.filter(pk=OuterRef("obligation_au")).values("reference")[:1]),
         verdict_au=Coalesce(verdict("verdict_apres"), Value(ValeurVerdict.NON_EVALUE)),
         motif_verdict_au=verdict("commentaire"),
+    )
+    if not commentaires:
+        return lignes
+    return lignes.annotate(
         commentaire_au=Subquery(commente.values("commentaire")[:1]),
         commentaire_le=Subquery(commente.values("date_effet")[:1]),
         motif_statut=Subquery(statut.values("commentaire")[:1]),
@@ -352,9 +356,9 @@ def actions_a_signaler(perimetre, au, limite=50):
     """Deux listes au jour `au` : les actions en retard (les plus anciennes échéances d'abord) et celles sans
     nouvelles (les plus anciennes nouvelles d'abord), `limite` au plus chacune, avec leur pilote et leurs quartiers
     d'alors : quatre requêtes, aujourd'hui comme un jour passé."""
-    base = _lignes(perimetre.actions(au), au)
-    retard = list(base.filter(est_en_retard=True).order_by("echeance_au", "pk")[:limite])
-    silence = list(base.filter(est_sans_nouvelles=True).order_by("nouvelles_au", "pk")[:limite])
+    base = _lignes(perimetre.actions(au), au, commentaires=False)
+    retard = list(base.filter(en_retard(au)).order_by("echeance_au", "pk")[:limite])
+    silence = list(base.filter(sans_nouvelles(au)).order_by("nouvelles_au", "pk")[:limite])
     _nommer(retard + silence, au, referents=False, quartiers=True)
     return retard, silence
 

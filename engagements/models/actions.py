@@ -281,7 +281,9 @@ class Action(models.Model):
         return change
 
     def archiver(self, *, auteur, date_effet, commentaire="", version=None, maintenant=None):
-        """Archive l'action (elle sort des tableaux à partir de `date_effet`, son journal reste lisible)."""
+        """Archive l'action (elle sort des tableaux à partir de `date_effet`, son journal reste lisible) ; le
+        commentaire en dit le motif, obligatoire."""
+        verifier_motif(commentaire, MOTIF_ARCHIVAGE)
         return self.enregistrer(
             auteur=auteur,
             date_effet=date_effet,
@@ -349,6 +351,16 @@ def verifier_date_effet(date_effet, *, creation=None, maintenant=None):
         raise ValidationError(
             {"date_effet": f"La date d'effet ne peut pas précéder la création de l'action ({creation:%d/%m/%Y})."}
         )
+
+
+MOTIF_VERDICT = "Le motif du verdict est obligatoire."
+MOTIF_ARCHIVAGE = "Dites pourquoi l'action est archivée."
+
+
+def verifier_motif(motif, message):
+    """Un verdict et un archivage disent toujours pourquoi (le motif est lu en comité de pilotage)."""
+    if not (motif or "").strip():
+        raise ValidationError({"commentaire": message})
 
 
 def verifier_commentaire(avant, apres, commentaire):

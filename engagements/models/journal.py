@@ -230,12 +230,14 @@ class Verdict(models.Model):
 
     @classmethod
     def donner(cls, obligation, *, auteur, valeur, date_effet, motif="", maintenant=None):
-        """Écrit une entrée de verdict ; le verdict courant suit la dernière entrée (une entrée antidatée ne le
-        remplace que si aucun verdict n'a pris effet après elle). Renvoie l'entrée, ou None si rien ne change."""
-        from engagements.models.actions import verifier_date_effet
+        """Écrit une entrée de verdict, avec son motif (obligatoire) ; le verdict courant suit la dernière entrée
+        (une entrée antidatée ne le remplace que si aucun verdict n'a pris effet après elle). Renvoie l'entrée, ou
+        None si rien ne change."""
+        from engagements.models.actions import MOTIF_VERDICT, verifier_date_effet, verifier_motif
 
         maintenant = maintenant or timezone.now()
         verifier_date_effet(date_effet, maintenant=maintenant)
+        verifier_motif(motif, MOTIF_VERDICT)
         if valeur not in ValeurVerdict.values:
             raise ValidationError({"valeur": "Verdict inconnu."})
         with transaction.atomic():

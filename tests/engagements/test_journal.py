@@ -206,7 +206,7 @@ def test_verdicts_are_journaled_and_the_current_verdict_follows_the_latest_entry
     assert not Verdict.objects.filter(obligation=obligation).exists()
     Verdict.donner(obligation, auteur=auteur, valeur=ValeurVerdict.PARTIEL, date_effet=jour(10), motif="revue 1")
     Verdict.donner(obligation, auteur=auteur, valeur=ValeurVerdict.TENU, date_effet=jour(20), motif="revue 2")
-    retro = Verdict.donner(obligation, auteur=auteur, valeur=ValeurVerdict.NON_TENU, date_effet=jour(5))
+    retro = Verdict.donner(obligation, auteur=auteur, valeur=ValeurVerdict.NON_TENU, date_effet=jour(5), motif="revue")
     assert (retro.verdict_avant, retro.verdict_apres) == ("non_evalue", "non_tenu")
     assert Verdict.objects.get(obligation=obligation).valeur == ValeurVerdict.TENU
     qs = type(obligation).objects.filter(pk=obligation.pk)
@@ -239,3 +239,12 @@ def test_the_latest_recorded_moment_is_the_latest_entry_even_when_an_older_momen
     action.refresh_from_db()
     dernier = Entree.objects.filter(action=action).order_by("-enregistre_le").first().enregistre_le
     assert action.maj_le == dernier == tard
+
+
+def test_a_verdict_and_an_archiving_always_say_why(action, auteur):
+    obligation = action.obligation
+    with pytest.raises(ValidationError, match="Le motif du verdict est obligatoire."):
+        Verdict.donner(obligation, auteur=auteur, valeur=ValeurVerdict.TENU, date_effet=jour(5), motif="  ")
+    with pytest.raises(ValidationError, match="Dites pourquoi l'action est archivée."):
+        action.archiver(auteur=auteur, date_effet=jour(5))
+    assert not Entree.objects.filter(champ__in=[Champ.VERDICT, Champ.ARCHIVAGE]).exists()

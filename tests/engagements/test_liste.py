@@ -108,7 +108,9 @@ def peupler(protocole, nombre):
             budget=Decimal("1234.50"),
             **statuts[i % len(statuts)],
         )
-    Verdict.donner(obligations[0], auteur=referents[0], valeur=ValeurVerdict.TENU, date_effet=AUJOURD_HUI)
+    Verdict.donner(
+        obligations[0], auteur=referents[0], valeur=ValeurVerdict.TENU, date_effet=AUJOURD_HUI, motif="revue"
+    )
     return quartiers, organisations, referents
 
 
@@ -284,10 +286,18 @@ def test_the_late_filter_keeps_open_actions_past_their_due_date(connecte, obliga
 
 def test_the_verdict_filter_reads_the_verdict_of_the_actions_obligation(connecte, obligations, coordination):
     auteur = coordination.utilisateur
-    Verdict.donner(obligations["E1-PT-1"], auteur=auteur, valeur=ValeurVerdict.TENU, date_effet=AUJOURD_HUI)
-    Verdict.donner(obligations["E1-ETAT-1"], auteur=auteur, valeur=ValeurVerdict.PARTIEL, date_effet=AUJOURD_HUI)
-    Verdict.donner(obligations["E2-PT-1"], auteur=auteur, valeur=ValeurVerdict.PARTIEL, date_effet=AUJOURD_HUI)
-    Verdict.donner(obligations["E2-PT-1"], auteur=auteur, valeur=ValeurVerdict.NON_EVALUE, date_effet=AUJOURD_HUI)
+    Verdict.donner(
+        obligations["E1-PT-1"], auteur=auteur, valeur=ValeurVerdict.TENU, date_effet=AUJOURD_HUI, motif="revue"
+    )
+    Verdict.donner(
+        obligations["E1-ETAT-1"], auteur=auteur, valeur=ValeurVerdict.PARTIEL, date_effet=AUJOURD_HUI, motif="revue"
+    )
+    Verdict.donner(
+        obligations["E2-PT-1"], auteur=auteur, valeur=ValeurVerdict.PARTIEL, date_effet=AUJOURD_HUI, motif="revue"
+    )
+    Verdict.donner(
+        obligations["E2-PT-1"], auteur=auteur, valeur=ValeurVerdict.NON_EVALUE, date_effet=AUJOURD_HUI, motif="revue"
+    )
     jour = datetime.timedelta(days=1)
     action(obligations["E1-PT-1"], titre="Tenue", echeance=AUJOURD_HUI + jour)
     action(obligations["E1-ETAT-1"], titre="Partielle", echeance=AUJOURD_HUI + 2 * jour)

@@ -186,7 +186,7 @@ def test_an_action_already_blocked_is_edited_without_a_new_comment(client, actio
 
 def test_a_verdict_cannot_take_effect_in_the_future(action, auteur):
     with pytest.raises(ValidationError, match="La date d'effet ne peut pas être dans le futur."):
-        Verdict.donner(action.obligation, auteur=auteur, valeur=ValeurVerdict.TENU, date_effet=DEMAIN)
+        Verdict.donner(action.obligation, auteur=auteur, valeur=ValeurVerdict.TENU, date_effet=DEMAIN, motif="revue")
     assert not Entree.objects.filter(champ=Champ.VERDICT).exists()
 
 

@@ -535,7 +535,7 @@ def peupler(nombre):
             )
     for rang, obligation in enumerate(obligations[:nombre]):
         date = jours(220) if rang % 2 else jours(5)
-        Verdict.donner(obligation, auteur=auteur, valeur=ValeurVerdict.PARTIEL, date_effet=date)
+        Verdict.donner(obligation, auteur=auteur, valeur=ValeurVerdict.PARTIEL, date_effet=date, motif="revue")
     lecteur = habilitation(protocole, ROLES.LECTEUR, organisations[0])
     return protocole, quartiers[0], organisations[0], lecteur.utilisateur
 

@@ -237,7 +237,9 @@ def peupler(taille):
         engagement = EngagementFactory(protocole=protocole, numero=numero)
         for partie in parties:
             obligation = ObligationFactory(bloc=BlocFactory(engagement=engagement, partie=partie))
-            Verdict.donner(obligation, auteur=auteur, valeur=ValeurVerdict.PARTIEL, date_effet=AUJOURDHUI - 9 * JOUR)
+            Verdict.donner(
+                obligation, auteur=auteur, valeur=ValeurVerdict.PARTIEL, date_effet=AUJOURDHUI - 9 * JOUR, motif="Revue"
+            )
             for rang in range(taille):
                 action = ActionFactory(
                     obligation=obligation,
