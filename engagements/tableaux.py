@@ -57,7 +57,7 @@ def avec_drapeaux(actions, au=None, archivees=False):
     et de leurs drapeaux `est_en_retard` et `est_sans_nouvelles`. Ce qu'utilisent la liste des actions, ses
     filtres, ses exports, « Mes actions », la page d'une action et celle d'une obligation."""
     au = au or aujourd_hui()
-    return _drapeaux(actions.etat_au(au, archivees=archivees), au)
+    return _drapeaux(actions.etat_au(au, archivees=archivees, structure=False), au)
 
 
 def pilotee_ou_accompagnee(organisation):

@@ -49,14 +49,16 @@ def debut_du_jour(date):
 
 
 class ActionQuerySet(models.QuerySet):
-    def etat_au(self, date, archivees=False):
+    def etat_au(self, date, archivees=False, structure=True):
         """L'état de chaque action au jour `date`, champ par champ, sous des noms uniformes (`statut_au`…), et
         `nouvelles_au`, le moment du dernier enregistrement à son sujet fait ce jour-là ou avant.
 
         Aujourd'hui se lit sur la ligne de l'action (que `creer` et `enregistrer` tiennent égale au journal) ; une
         date passée se reconstruit depuis le journal (`Entree.objects.valeur_au`). Les actions créées après `date`
         sont écartées, et celles archivées à cette date sauf `archivees=True` (la liste des actions, qui peut les
-        montrer). Les chiffres et les lignes de `engagements.tableaux` passent tous par ici.
+        montrer). `structure=False` omet `engagement_au` et `partie_au` (et les jointures qu'ils coûtent) quand la
+        page ne groupe ni ne filtre par engagement ou partie. Les chiffres et les lignes de `engagements.tableaux`
+        passent tous par ici.
         """
         if date >= aujourd_hui():
             qs = self.annotate(
@@ -69,10 +71,13 @@ class ActionQuerySet(models.QuerySet):
                 obligation_au=F("obligation_id"),
                 territoire_au=F("tout_le_territoire"),
                 entree_quartiers_au=Value(None, output_field=models.BigIntegerField()),
-                engagement_au=F("obligation__bloc__engagement__numero"),
-                partie_au=F("obligation__bloc__partie__code"),
                 nouvelles_au=F("maj_le"),
             )
+            if structure:
+                qs = qs.annotate(
+                    engagement_au=F("obligation__bloc__engagement__numero"),
+                    partie_au=F("obligation__bloc__partie__code"),
+                )
             return qs if archivees else qs.filter(archivee=False)
 
         from engagements.models.texte import Obligation
@@ -101,6 +106,8 @@ class ActionQuerySet(models.QuerySet):
         )
         if not archivees:
             qs = qs.filter(archivee_au=False)
+        if not structure:
+            return qs
         return qs.annotate(
             engagement_au=Subquery(
                 _obligations.filter(pk=OuterRef("obligation_au")).values("bloc__engagement__numero")
