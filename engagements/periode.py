@@ -174,7 +174,7 @@ class PeriodeForm(Accessible, forms.Form):
         label="Évolutions depuis",
         required=False,
         widget=DateInput(),
-        help_text="Le début de la période des évolutions. Vide : la date du dernier comité de pilotage.",
+        help_text="Début de la période des évolutions. Vide : le dernier comité de pilotage, à défaut six mois avant.",
     )
 
     def __init__(self, protocole, *args, **kwargs):
