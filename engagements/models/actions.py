@@ -234,9 +234,10 @@ class Action(models.Model):
         courant que si aucune entrée de ce champ n'a pris effet plus tard ; sa valeur « avant » est l'état à sa date.
         Renvoie les entrées écrites (aucune si rien ne change).
         """
-        maintenant = maintenant or timezone.now()
         with transaction.atomic():
             action = Action.objects.select_for_update().get(pk=self.pk)
+            # Le moment de l'enregistrement est pris une fois le verrou obtenu : il suit l'ordre des écritures.
+            maintenant = maintenant or timezone.now()
             if version is not None and int(version) != action.version:
                 recentes = action.journal.filter(version__gt=int(version)).pour_affichage().recentes()
                 raise ConflitDeVersion(action, list(recentes))

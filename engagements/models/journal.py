@@ -235,13 +235,17 @@ class Verdict(models.Model):
         None si rien ne change."""
         from engagements.models.actions import MOTIF_VERDICT, verifier_date_effet, verifier_motif
 
-        maintenant = maintenant or timezone.now()
-        verifier_date_effet(date_effet, maintenant=maintenant)
+        verifier_date_effet(date_effet, maintenant=maintenant or timezone.now())
         verifier_motif(motif, MOTIF_VERDICT)
         if valeur not in ValeurVerdict.values:
             raise ValidationError({"valeur": "Verdict inconnu."})
         with transaction.atomic():
-            precedents = Entree.objects.select_for_update().filter(obligation=obligation, champ=Champ.VERDICT)
+            # Deux verdicts simultanés sur la même obligation passent l'un après l'autre : le verrou porte sur
+            # l'obligation, une ligne qui existe toujours (les entrées, elles, peuvent ne pas exister encore), et le
+            # moment de l'enregistrement est pris une fois le verrou obtenu, pour suivre l'ordre des écritures.
+            type(obligation).objects.select_for_update().filter(pk=obligation.pk).values_list("pk").get()
+            maintenant = maintenant or timezone.now()
+            precedents = Entree.objects.filter(obligation=obligation, champ=Champ.VERDICT)
             avant = precedents.en_vigueur_au(date_effet).first()
             valeur_avant = avant.verdict_apres if avant else ValeurVerdict.NON_EVALUE
             if valeur_avant == valeur:
