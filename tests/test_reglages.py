@@ -5,7 +5,6 @@ Chaque test désigne son propre fichier par FICHIER_ENV : aucun ne lit ni n'écr
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
@@ -42,8 +41,6 @@ def reglages_lus(resultat):
 @pytest.fixture
 def env_de_make_run(tmp_path):
     """Le fichier `.env` tel que `make run` l'écrit : la cible `.env` du Makefile, jouée dans un dossier temporaire."""
-    if not shutil.which("make"):
-        pytest.skip("make absent")
     subprocess.run(
         ["make", "-s", "-C", str(tmp_path), "-f", str(settings.BASE_DIR / "Makefile"), ".env"],
         check=True,
