@@ -282,23 +282,17 @@ def verdicts_total(verdicts):
 
 def _lignes(actions, au, commentaires=True):
     """Sur un `etat_au(au)` : ce qu'affiche une ligne d'action, dans la même requête et tel que c'était le jour
-    `au` — ses drapeaux, la référence de son obligation, le verdict de celle-ci et son motif, et si `commentaires`
-    son dernier commentaire (et sa date d'effet), le commentaire et la date de l'entrée qui a posé son statut (le
-    motif d'un blocage)."""
-    en_vigueur = Entree.objects.filter(action=OuterRef("pk")).en_vigueur_au(au)
-    commente = en_vigueur.exclude(commentaire="")
-    statut = en_vigueur.filter(champ=Champ.STATUT)
-
-    def verdict(colonne):
-        return Entree.objects.valeur_au(Champ.VERDICT, au, colonne, sujet="obligation", de=OuterRef("obligation_au"))
-
+    `au` — ses drapeaux, la référence de son obligation, et si `commentaires` son dernier commentaire (et sa date
+    d'effet), le commentaire et la date de l'entrée qui a posé son statut (le motif d'un blocage). Le verdict de
+    l'obligation et son motif au jour `au` viennent d'`obligations_au`, sous lesquelles le rapport range les lignes."""
     lignes = _drapeaux(actions, au).annotate(
         reference_au=Subquery(Obligation.objects.filter(pk=OuterRef("obligation_au")).values("reference")[:1]),
-        verdict_au=Coalesce(verdict("verdict_apres"), Value(ValeurVerdict.NON_EVALUE)),
-        motif_verdict_au=verdict("commentaire"),
     )
     if not commentaires:
         return lignes
+    en_vigueur = Entree.objects.filter(action=OuterRef("pk")).en_vigueur_au(au)
+    commente = en_vigueur.exclude(commentaire="")
+    statut = en_vigueur.filter(champ=Champ.STATUT)
     return lignes.annotate(
         commentaire_au=Subquery(commente.values("commentaire")[:1]),
         commentaire_le=Subquery(commente.values("date_effet")[:1]),
@@ -314,7 +308,6 @@ def _nommer(actions, au, referents=True, quartiers=False):
     referents = Utilisateur.objects.in_bulk({a.referent_au for a in actions if a.referent_au}) if referents else {}
     for action in actions:
         action.statut_libelle = Statut(action.statut_au).label if action.statut_au else "—"
-        action.verdict_libelle = ValeurVerdict(action.verdict_au).label
         action.jours_de_retard = (au - action.echeance_au).days if action.est_en_retard else 0
         action.pilote_au_jour = pilotes.get(action.pilote_au)
         action.referent_au_jour = referents.get(action.referent_au)
