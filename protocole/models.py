@@ -44,6 +44,49 @@ class Protocole(models.Model):
         return f"{self.annee_debut}-{self.annee_fin}"
 
 
+class VersionDonnees(models.Model):
+    """La version des données d'un protocole : un compteur monté dans la transaction de chaque écriture qui peut
+    changer ce qu'une page ou un rapport montre (entrée du journal, comité, archive, visa, donnée de référence).
+    Il est la clé des rapports PDF gardés en cache : une donnée changée, et l'ancien fichier ne sert plus.
+
+    À part du protocole : recharger le texte signé (loaddata) réécrit la ligne du protocole, pas ce compteur."""
+
+    protocole = models.OneToOneField(
+        Protocole, on_delete=models.CASCADE, primary_key=True, related_name="version_donnees"
+    )
+    numero = models.PositiveBigIntegerField("numéro", default=0)
+
+    class Meta:
+        verbose_name = "version des données"
+        verbose_name_plural = "versions des données"
+
+    def __str__(self):
+        return f"{self.protocole_id} : {self.numero}"
+
+    @classmethod
+    def monter(cls, protocoles):
+        """Monte la version de chacun des `protocoles` (identifiants), dans la transaction en cours. Tous quand
+        `protocoles` est None (une donnée partagée, comme le nom d'une organisation)."""
+        if protocoles is None:
+            protocoles = list(Protocole.objects.values_list("pk", flat=True))
+        protocoles = sorted({p for p in protocoles if p is not None})
+        if not protocoles:
+            return
+        montees = cls.objects.filter(protocole_id__in=protocoles).update(numero=models.F("numero") + 1)
+        if montees < len(protocoles):
+            # La première écriture d'un protocole crée sa ligne (sans conflit si deux écritures la créent en même
+            # temps : chacune monte ensuite la ligne créée, aucune montée n'est perdue).
+            manquants = Protocole.objects.filter(pk__in=protocoles).exclude(version_donnees__isnull=False)
+            manquants = list(manquants.values_list("pk", flat=True))
+            cls.objects.bulk_create([cls(protocole_id=p) for p in manquants], ignore_conflicts=True)
+            cls.objects.filter(protocole_id__in=manquants).update(numero=models.F("numero") + 1)
+
+    @classmethod
+    def lire(cls, protocole):
+        """Le numéro courant (0 tant que rien n'a été écrit)."""
+        return cls.objects.filter(protocole=protocole).values_list("numero", flat=True).first() or 0
+
+
 class ParProtocoleManager(models.Manager):
     """Clé naturelle (slug du protocole, clé locale) pour les objets qui appartiennent à un protocole."""
 

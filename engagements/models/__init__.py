@@ -1,5 +1,5 @@
 from engagements.models.actions import Action, Statut
-from engagements.models.journal import Champ, Entree, EntreeQuartier, ValeurVerdict, Verdict
+from engagements.models.journal import Champ, Entree, EntreePartenaire, EntreeQuartier, ValeurVerdict, Verdict
 from engagements.models.texte import Bloc, Engagement, Obligation, Paragraphe
 
 __all__ = [
@@ -8,6 +8,7 @@ __all__ = [
     "Champ",
     "Engagement",
     "Entree",
+    "EntreePartenaire",
     "EntreeQuartier",
     "Obligation",
     "Paragraphe",

@@ -10,7 +10,16 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from engagements.models.journal import CHAMP_PAR_NOM, COLONNES, Champ, Entree, EntreeQuartier
+from engagements.models.journal import (
+    CHAMP_PAR_NOM,
+    COLONNES,
+    CORRECTION_PAR_NOM,
+    CORRECTIONS,
+    Champ,
+    Entree,
+    EntreePartenaire,
+    EntreeQuartier,
+)
 from protocole.models import Protocole, Quartier
 from signataires.models import Habilitation, Organisation, Utilisateur
 
@@ -100,6 +109,7 @@ class ActionQuerySet(models.QuerySet):
             entree_quartiers_au=dernier(Champ.QUARTIERS, "id"),
             nouvelles_au=Subquery(
                 Entree.objects.filter(action=OuterRef("pk"), enregistre_le__lt=debut_du_jour(date + UN_JOUR))
+                .exclude(champ__in=CORRECTIONS)
                 .order_by("-enregistre_le")
                 .values("enregistre_le")[:1]
             ),
@@ -229,7 +239,9 @@ class Action(models.Model):
         """Applique des changements (statut, avancement, echeance, pilote, referent, obligation, archivee,
         quartiers=(tout_le_territoire, quartiers)) pris en effet le `date_effet`, une entrée par champ changé.
 
-        `libres` (titre, description, date_debut, budget) et `partenaires` changent sans entrée de journal.
+        `libres` (titre, description, date_debut, budget) et `partenaires` sont des corrections : une entrée chacune
+        (avant → après), prise en effet tout de suite sur la ligne, qui n'est pas une nouvelle de l'avancement
+        (`CORRECTIONS`).
         Refuse (ConflitDeVersion) si `version` n'est plus celle de l'action. Une entrée antidatée ne change le champ
         courant que si aucune entrée de ce champ n'a pris effet plus tard ; sa valeur « avant » est l'état à sa date.
         Renvoie les entrées écrites (aucune si rien ne change).
@@ -252,11 +264,11 @@ class Action(models.Model):
             commun = {"protocole_id": action.protocole_id, "action": action, "date_effet": date_effet}
             commun.update(auteur=auteur, commentaire=commentaire, enregistre_le=maintenant, version=action.version)
             entrees = [e for nom, valeur in changements.items() if (e := action._changer(nom, valeur, commun))]
-            autres = action._changer_libres(libres or {}, partenaires)
+            corrections = action._corriger(libres or {}, partenaires, commun)
             if not entrees and commentaire.strip():
                 # Un commentaire seul est un point d'étape : il est gardé au journal, jamais perdu.
                 entrees = [Entree.objects.create(champ=Champ.NOTE, **commun)]
-            if not entrees and not autres:
+            if not entrees and not corrections:
                 return []
             for entree in entrees:
                 if entree.champ == Champ.STATUT:
@@ -268,25 +280,47 @@ class Action(models.Model):
                 echeance=action.echeance,
             )
             if entrees:
-                # Le dernier enregistrement, même si `maintenant` précède un enregistrement déjà fait.
+                # Les nouvelles de l'action (pas ses corrections), même si `maintenant` précède un enregistrement
+                # déjà fait.
                 action.maj_le = max(action.maj_le, maintenant)
             action.save()
         self.refresh_from_db()
-        return entrees
+        return entrees + corrections
 
-    def _changer_libres(self, libres, partenaires):
-        """Les champs non suivis par le journal ; dit si quelque chose a changé."""
-        change = False
+    def _corriger(self, libres, partenaires, commun):
+        """Les corrections (titre, description, début, budget, partenaires) : chacune prend effet tout de suite sur
+        la ligne et écrit son entrée (avant → après). Renvoie les entrées écrites."""
+        entrees = []
         for nom, valeur in libres.items():
-            if getattr(self, nom) != valeur:
-                setattr(self, nom, valeur)
-                change = True
+            champ = CORRECTION_PAR_NOM[nom]
+            attribut, colonne_avant, colonne_apres = COLONNES[champ]
+            avant = getattr(self, attribut)
+            if avant == valeur:
+                continue
+            vide = "" if champ in (Champ.TITRE, Champ.DESCRIPTION) else None
+            entrees.append(
+                Entree.objects.create(
+                    champ=champ,
+                    **{
+                        colonne_avant: vide if avant is None else avant,
+                        colonne_apres: vide if valeur is None else valeur,
+                    },
+                    **commun,
+                )
+            )
+            setattr(self, attribut, valeur)
         if partenaires is not None:
             nouveaux = {p.pk if isinstance(p, models.Model) else int(p) for p in partenaires}
-            if nouveaux != set(self.partenaires.values_list("pk", flat=True)):
+            anciens = set(self.partenaires.values_list("pk", flat=True))
+            if nouveaux != anciens:
+                entree = Entree.objects.create(champ=Champ.PARTENAIRES, **commun)
+                EntreePartenaire.objects.bulk_create(
+                    [EntreePartenaire(entree=entree, organisation_id=o, apres=False) for o in sorted(anciens)]
+                    + [EntreePartenaire(entree=entree, organisation_id=o, apres=True) for o in sorted(nouveaux)]
+                )
                 self.partenaires.set(nouveaux)
-                change = True
-        return change
+                entrees.append(entree)
+        return entrees
 
     def archiver(self, *, auteur, date_effet, commentaire="", version=None, maintenant=None):
         """Archive l'action (elle sort des tableaux à partir de `date_effet`, son journal reste lisible) ; le

@@ -7,7 +7,7 @@ dont la date d'effet est ≤ D. Voir docs/architecture.md.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from protocole.models import Protocole, Quartier
 from signataires.models import Organisation
@@ -27,6 +27,17 @@ class Champ(models.TextChoices):
     OBLIGATION = "obligation", "obligation"
     VERDICT = "verdict", "verdict"
     NOTE = "note", "commentaire"
+    TITRE = "titre", "titre"
+    DESCRIPTION = "description", "description"
+    DEBUT = "date_debut", "début"
+    BUDGET = "budget", "budget"
+    PARTENAIRES = "partenaires", "partenaires"
+
+
+# Les corrections : ce qui décrit l'action sans dire où elle en est. Elles entrent au journal (qui, quand, avant →
+# après) mais ne sont pas des nouvelles de son avancement : la règle « sans nouvelles » (`etat_au`, `nouvelles_au`) ne
+# les compte pas, et elles ne changent pas `Action.maj_le`.
+CORRECTIONS = (Champ.TITRE, Champ.DESCRIPTION, Champ.DEBUT, Champ.BUDGET, Champ.PARTENAIRES)
 
 
 class ValeurVerdict(models.TextChoices):
@@ -47,6 +58,11 @@ COLONNES = {
     Champ.ARCHIVAGE: ("archivee", "archivee_avant", "archivee_apres"),
     Champ.QUARTIERS: ("tout_le_territoire", "territoire_avant", "territoire_apres"),
     Champ.VERDICT: (None, "verdict_avant", "verdict_apres"),
+    Champ.TITRE: ("titre", "texte_avant", "texte_apres"),
+    Champ.DESCRIPTION: ("description", "texte_avant", "texte_apres"),
+    Champ.DEBUT: ("date_debut", "debut_avant", "debut_apres"),
+    Champ.BUDGET: ("budget", "budget_avant", "budget_apres"),
+    Champ.PARTENAIRES: (None, None, None),
 }
 # Le nom qu'emploie `Action.enregistrer` pour chaque champ suivi.
 CHAMP_PAR_NOM = {
@@ -58,6 +74,13 @@ CHAMP_PAR_NOM = {
     "obligation": Champ.OBLIGATION,
     "archivee": Champ.ARCHIVAGE,
     "quartiers": Champ.QUARTIERS,
+}
+# Le nom de chaque correction dans `Action.enregistrer(libres=…)`.
+CORRECTION_PAR_NOM = {
+    "titre": Champ.TITRE,
+    "description": Champ.DESCRIPTION,
+    "date_debut": Champ.DEBUT,
+    "budget": Champ.BUDGET,
 }
 
 
@@ -77,9 +100,10 @@ class EntreeQuerySet(models.QuerySet):
     def recentes(self):
         return self.order_by(*ORDRE_RECENT)
 
-    def pour_affichage(self):
-        """Tout ce qu'une frise du journal affiche, en un nombre fixe de requêtes."""
-        return self.select_related(
+    def pour_affichage(self, corrections=True):
+        """Tout ce qu'une frise du journal affiche, en un nombre fixe de requêtes. `corrections=False` : la frise ne
+        montre pas les corrections (elles en sont écartées), leurs partenaires ne sont pas lus."""
+        entrees = self.select_related(
             "auteur",
             "action",
             "obligation",
@@ -90,6 +114,11 @@ class EntreeQuerySet(models.QuerySet):
             "obligation_avant",
             "obligation_apres",
         ).prefetch_related(models.Prefetch("quartiers", queryset=EntreeQuartier.objects.select_related("quartier")))
+        if not corrections:
+            return entrees
+        return entrees.prefetch_related(
+            models.Prefetch("partenaires", queryset=EntreePartenaire.objects.select_related("organisation"))
+        )
 
 
 class Entree(models.Model):
@@ -137,6 +166,12 @@ class Entree(models.Model):
     archivee_apres = models.BooleanField(null=True, blank=True)
     verdict_avant = models.CharField(max_length=10, blank=True)
     verdict_apres = models.CharField(max_length=10, blank=True)
+    texte_avant = models.TextField(blank=True)
+    texte_apres = models.TextField(blank=True)
+    debut_avant = models.DateField(null=True, blank=True)
+    debut_apres = models.DateField(null=True, blank=True)
+    budget_avant = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    budget_apres = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
 
     objects = EntreeQuerySet.as_manager()
 
@@ -163,6 +198,8 @@ class Entree(models.Model):
         """(avant, après) lisibles en français, pour la frise et les rapports."""
         if self.champ == Champ.QUARTIERS:
             return (self._quartiers_lisibles(False), self._quartiers_lisibles(True))
+        if self.champ == Champ.PARTENAIRES:
+            return (self._partenaires_lisibles(False), self._partenaires_lisibles(True))
         if self.champ not in COLONNES:
             return (None, None)
         return tuple(self._lisible(getattr(self, colonne.removesuffix("_id"))) for colonne in COLONNES[self.champ][1:])
@@ -182,6 +219,10 @@ class Entree(models.Model):
             return "archivée" if valeur else "active"
         if self.champ == Champ.OBLIGATION:
             return valeur.reference
+        if self.champ == Champ.BUDGET:
+            return f"{formats.number_format(valeur, 2, use_l10n=True, force_grouping=True)} €"
+        if self.champ == Champ.DEBUT:
+            return formats.date_format(valeur, "SHORT_DATE_FORMAT")
         return valeur
 
     def _quartiers_lisibles(self, apres):
@@ -192,6 +233,26 @@ class Entree(models.Model):
             return "tout le territoire"
         noms = [eq.quartier.nom for eq in self.quartiers.all() if eq.apres == apres]
         return ", ".join(sorted(noms)) or "aucun quartier"
+
+    def _partenaires_lisibles(self, apres):
+        noms = [ep.organisation.nom for ep in self.partenaires.all() if ep.apres == apres]
+        return ", ".join(sorted(noms)) or "aucun"
+
+
+class EntreePartenaire(models.Model):
+    """Une organisation partenaire de l'ensemble d'avant ou d'après d'un changement de partenaires."""
+
+    entree = models.ForeignKey(Entree, on_delete=models.CASCADE, related_name="partenaires")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    apres = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entree", "organisation", "apres"], name="entree_partenaire_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} ({'après' if self.apres else 'avant'})"
 
 
 class EntreeQuartier(models.Model):

@@ -1,10 +1,8 @@
 """Le cache des rapports rendus : un second téléchargement des mêmes données ne rend rien.
 
-La clé tient tout ce dont dépend le contenu : le protocole, le périmètre, les dates résolues, la réunion, la dernière
-entrée du journal du protocole (son id et le plus grand moment d'enregistrement : une entrée antidatée change aussi la
-clé), la dernière modification et le nombre des décisions du comité, et `RAPPORT_VERSION`. Les données de référence
-(noms des organisations, des quartiers, signatures) n'y sont pas : les corriger ne se voit qu'au changement suivant
-du journal, ou en montant `RAPPORT_VERSION`.
+La clé tient tout ce dont dépend le contenu : le protocole, le périmètre, les dates résolues, la réunion, la version
+des données du protocole (`VersionDonnees`, montée par chaque entrée du journal, chaque changement du comité, chaque
+correction des données de référence, dans la même transaction) et `RAPPORT_VERSION`.
 
 La date « généré le » imprimée sur la couverture est celle du premier rendu : les téléchargements suivants des mêmes
 données reçoivent ce même fichier, dont le contenu est exact et dont la date dit quand il a été calculé.
@@ -17,14 +15,13 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, Max
 
-from engagements.models import Entree
-from protocole.models import Decision
+from protocole.models import VersionDonnees
 
 # À monter quand le gabarit, la feuille ou le calcul du contenu changent : les anciens fichiers ne servent plus.
 # 2 : la liste « sans nouvelles », et les chiffres lus dans engagements.tableaux.
-RAPPORT_VERSION = "2"
+# 3 : la clé prend la version des données.
+RAPPORT_VERSION = "3"
 # Au-delà, les fichiers les plus anciens sont effacés à l'écriture d'un nouveau.
 FICHIERS_GARDES = 200
 
@@ -45,12 +42,8 @@ def portee(perimetre):
 
 
 def cle(perimetre, au, depuis, reunion=None, genere_le=None):
-    """Deux requêtes. `genere_le` n'entre dans la clé que s'il est imposé : il est alors imprimé tel quel."""
+    """Une requête. `genere_le` n'entre dans la clé que s'il est imposé : il est alors imprimé tel quel."""
     protocole = perimetre.protocole
-    journal = Entree.objects.filter(protocole=protocole).aggregate(dernier=Max("id"), moment=Max("enregistre_le"))
-    comite = Decision.objects.filter(reunion__protocole=protocole).aggregate(
-        modifiee=Max("modifiee_le"), nombre=Count("id")
-    )
     elements = {
         "version": RAPPORT_VERSION,
         "protocole": protocole.pk,
@@ -58,8 +51,7 @@ def cle(perimetre, au, depuis, reunion=None, genere_le=None):
         "au": au.isoformat(),
         "depuis": depuis.isoformat(),
         "reunion": _reunion(reunion),
-        "journal": [journal["dernier"], _iso(journal["moment"])],
-        "comite": [_iso(comite["modifiee"]), comite["nombre"]],
+        "donnees": VersionDonnees.lire(protocole),
         "genere_le": _iso(genere_le),
     }
     return hashlib.sha256(json.dumps(elements, sort_keys=True).encode()).hexdigest()

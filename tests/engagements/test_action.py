@@ -1,6 +1,7 @@
 """La page d'une action : lecture, mise à jour en deux temps (htmx ou non), conflit, création, modification."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -148,19 +149,22 @@ def test_the_action_page_query_count_does_not_grow_with_the_journal(
     client.force_login(officier)
     url = reverse("action", args=[action.pk])
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(url)
     quartiers = [QuartierFactory(protocole=action.protocole) for _ in range(3)]
+    partenaires = []
     for n in range(10):
+        partenaires.append(OrganisationFactory())
         action.enregistrer(
             auteur=officier,
             date_effet=timezone.localdate(),
             avancement=21 + n,
             quartiers=(n % 2 == 0, quartiers[: n % 3 + 1]),
             commentaire=f"étape {n}",
+            libres={"titre": f"Titre {n}", "budget": Decimal(n)},
+            partenaires=partenaires,
         )
-        action.partenaires.add(OrganisationFactory())
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(url)
 
 
@@ -247,10 +251,15 @@ def test_editing_an_action_journals_the_tracked_fields_and_refuses_a_stale_versi
     assertRedirects(reponse, reverse("action", args=[action.pk]), fetch_redirect_response=False)
     action.refresh_from_db()
     assert action.titre.endswith("(renommé)") and action.tout_le_territoire
+    titre_courant = Action.objects.filter(pk=action.pk).values_list("titre", flat=True).get()
     assert set(Entree.objects.filter(action=action, version=2).values_list("champ", flat=True)) == {
         "echeance",
         "quartiers",
+        "titre",
     }
+    renommage = Entree.objects.get(action=action, version=2, champ="titre")
+    assert (renommage.texte_apres, renommage.auteur) == ("Chantier éducatif d'été (renommé)", officier)
+    assert renommage.texte_avant != renommage.texte_apres and titre_courant == renommage.texte_apres
     perime = donnees | {"quartiers": [autre_quartier.pk], "tout_le_territoire": "", "version": 1}
     reponse = client.post(reverse("action_modifier", args=[action.pk]), perime)
     assertContains(reponse, "Quelqu'un a modifié cette action")

@@ -494,11 +494,31 @@ class Command(BaseCommand):
             extras.append(Evenement({"quartiers": apres}, "Périmètre revu avec les partenaires."))
         if rng.random() < (0.15 if cloture is None else 0.05):
             extras.append(Evenement({}, rng.choice(COMMENTAIRES_NOTE)))  # un commentaire seul : une note au journal
+        if rng.random() < 0.15:
+            extras.append(self.correction(rng, plan, autres_pilotes))
         for extra in extras:
             parcours.insert(rng.randint(0, len(parcours)), extra)
         if cloture:
             parcours.append(cloture)
         plan.evenements = parcours
+
+    @staticmethod
+    def correction(rng, plan, organisations):
+        """Une correction (titre, description, début, budget ou partenaires) : journalisée, sans être une nouvelle
+        de l'avancement."""
+        sorte = rng.choice(["titre", "description", "date_debut", "budget", "partenaires"])
+        if sorte == "titre":
+            return Evenement({"libres": {"titre": f"{plan.titre} (intitulé précisé)"}}, "Intitulé précisé.")
+        if sorte == "description":
+            description = "Description reprise après le comité technique. Action fictive de démonstration."
+            return Evenement({"libres": {"description": description}})
+        if sorte == "date_debut" and plan.avec_debut:
+            return Evenement({"libres": {"date_debut": None}}, "Date de début saisie par erreur, retirée.")
+        if sorte == "partenaires" and organisations:
+            partenaires = [*plan.partenaires, rng.choice(organisations)]
+            return Evenement({"partenaires": partenaires}, "Un partenaire rejoint l'action.")
+        budget = Decimal(rng.randrange(2_000, 80_000, 500))
+        return Evenement({"libres": {"budget": budget}}, "Budget revu au vote du budget supplémentaire.")
 
     @staticmethod
     def planifier_obligations(rng, plans, nombres):

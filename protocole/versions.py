@@ -1,0 +1,43 @@
+"""Tenir la version des données de chaque protocole (`VersionDonnees`) : chaque app déclare ici, dans son `ready()`,
+les modèles dont une écriture change ce qu'une page ou un rapport montre, et comment trouver leurs protocoles.
+
+Par les signaux de Django (post_save, post_delete, m2m_changed), la version monte dans la transaction de l'écriture,
+quel que soit le chemin : vues, admin, commandes. Les écritures en masse (`bulk_create`, `update`, SQL brut) ne
+déclenchent pas de signal : leur auteur appelle `VersionDonnees.monter` lui-même (l'outil de démonstration, le
+caviardage d'un commentaire).
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from protocole.models import VersionDonnees
+
+
+def suivre(modele, protocoles, *relations, ignorer=frozenset()):
+    """Monte la version des `protocoles(instance)` (des identifiants ; None : tous) à chaque enregistrement ou
+    suppression d'une instance de `modele`, et à chaque changement de ses relations plusieurs-à-plusieurs nommées
+    dans `relations`. Un enregistrement limité (`update_fields`) aux champs de `ignorer` ne compte pas : la date de
+    dernière connexion d'un compte ne change rien de ce qui est montré."""
+
+    def ecrit(sender, instance, raw=False, update_fields=None, **kwargs):
+        if update_fields and set(update_fields) <= ignorer:
+            return
+        # `raw` : chargement d'une fixture (le texte signé, les données de référence), dont les liens ne se suivent
+        # pas encore sûrement : tous les protocoles montent.
+        VersionDonnees.monter(None if raw else protocoles(instance))
+
+    def lien_change(sender, instance, action, reverse, **kwargs):
+        # Changé depuis l'autre côté (`organisation.actions_partenaires.add`) : tous les protocoles montent.
+        if action in ("post_add", "post_remove", "post_clear"):
+            VersionDonnees.monter(None if reverse else protocoles(instance))
+
+    uid = f"version_donnees:{modele._meta.label}"
+    post_save.connect(ecrit, sender=modele, weak=False, dispatch_uid=uid)
+    post_delete.connect(ecrit, sender=modele, weak=False, dispatch_uid=uid)
+    for nom in relations:
+        traversant = getattr(modele, nom).through
+        m2m_changed.connect(lien_change, sender=traversant, weak=False, dispatch_uid=f"{uid}:{nom}")
+
+
+def du_protocole(instance):
+    """Pour un modèle qui porte `protocole`."""
+    return [instance.protocole_id]
