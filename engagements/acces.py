@@ -26,12 +26,28 @@ def actions_lisibles(request):
 
 
 def peut_modifier(habilitation, action):
-    """La coordination modifie toute action du protocole ; un chargé de mission, celles que pilote son organisation."""
+    """La coordination modifie toute action du protocole ; un chargé de mission, celles que pilote son organisation.
+    Une action archivée ne se modifie plus (voir `peut_desarchiver`)."""
+    return not action.archivee and _a_la_main(habilitation, action)
+
+
+def _a_la_main(habilitation, action):
     if habilitation is None:
         return False
     if habilitation.coordonne:
         return True
     return habilitation.role == habilitation.Role.CHARGE_DE_MISSION and action.pilote_id == habilitation.organisation_id
+
+
+def peut_desarchiver(habilitation):
+    """Désarchiver une action est un acte de la coordination (coordinateurs et administrateurs), journalisé."""
+    return habilitation is not None and habilitation.coordonne
+
+
+REFUS_ARCHIVEE = (
+    "Cette action est archivée : elle se lit, avec tout son journal, mais ne se modifie plus. "
+    "La coordination peut la désarchiver."
+)
 
 
 def peut_creer(habilitation):
@@ -84,8 +100,10 @@ def get_action(request, pk):
 
 def get_action_modifiable(request, pk):
     action = get_action(request, pk)
-    if not peut_modifier(request.habilitation, action):
+    if not _a_la_main(request.habilitation, action):
         raise PermissionDenied("Seuls l'organisation pilote et la coordination modifient cette action.")
+    if action.archivee:
+        raise PermissionDenied(REFUS_ARCHIVEE)
     return action
 
 

@@ -10,6 +10,7 @@ from engagements.models import Action, Obligation, Statut, ValeurVerdict
 from engagements.models.actions import (
     MESSAGE_REFERENT,
     MOTIF_ARCHIVAGE,
+    MOTIF_DESARCHIVAGE,
     MOTIF_VERDICT,
     referents_possibles,
     verifier_coherence,
@@ -69,17 +70,47 @@ class DateEffetMixin(Accessible, forms.Form):
         return donnees
 
 
-class MiseAJourForm(DateEffetMixin):
+VERSION_MANQUANTE = (
+    "Le formulaire est arrivé sans la version de l'action qu'il modifie : relisez la fiche et son journal, puis "
+    "enregistrez de nouveau."
+)
+
+
+def champ_version():
+    """La version de l'action lue quand la page a été ouverte : le contrôle des modifications concurrentes
+    (`Action.enregistrer` refuse une version dépassée). Obligatoire sur tout formulaire qui modifie une action."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": VERSION_MANQUANTE, "invalid": VERSION_MANQUANTE},
+    )
+
+
+class VersionMixin:
+    """Sans version (ou avec une version illisible), le formulaire est refusé et revient avec la version courante :
+    la saisie est gardée, l'utilisateur relit puis confirme."""
+
+    action_modifiee = None
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and self.action_modifiee is not None and "version" in self.errors:
+            # Le champ est caché : son erreur est dite pour tout le formulaire.
+            self.add_error(None, self.errors.pop("version"))
+            self.data = self.data.copy()
+            self.data["version"] = self.action_modifiee.version
+
+
+class MiseAJourForm(VersionMixin, DateEffetMixin):
     """Le formulaire de la page d'une action : statut, avancement, commentaire, date d'effet."""
 
     statut = forms.ChoiceField(label="Statut", choices=Statut.choices)
     avancement = champ_avancement()
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = champ_version()
 
     field_order = ["statut", "avancement", "commentaire", "date_effet"]
 
     def __init__(self, *args, action, **kwargs):
-        self.action = action
+        self.action = self.action_modifiee = action
         self.creation = action.date_creation
         kwargs.setdefault(
             "initial",
@@ -105,11 +136,11 @@ class MiseAJourForm(DateEffetMixin):
         return {"statut": self.cleaned_data["statut"], "avancement": self.cleaned_data["avancement"]}
 
 
-class ActionForm(DateEffetMixin, forms.ModelForm):
+class ActionForm(VersionMixin, DateEffetMixin, forms.ModelForm):
     """Création et modification d'une action. Les champs suivis passent par le journal, à la date d'effet."""
 
     avancement = champ_avancement()
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = champ_version()
 
     class Meta:
         model = Action
@@ -163,7 +194,10 @@ class ActionForm(DateEffetMixin, forms.ModelForm):
         self.fields["referent"].error_messages["invalid_choice"] = MESSAGE_REFERENT
         self.fields["quartiers"].queryset = Quartier.objects.filter(protocole=protocole)
         if self.instance.pk:
+            self.action_modifiee = self.instance
             self.fields["version"].initial = self.instance.version
+        else:
+            self.fields["version"].required = False
         self.fields["date_effet"].initial = timezone.localdate()
 
     def clean(self):
@@ -219,14 +253,18 @@ class VerdictForm(DateEffetMixin):
         self.fields["date_effet"].initial = timezone.localdate()
 
 
-class ArchivageForm(DateEffetMixin):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class ArchivageForm(VersionMixin, DateEffetMixin):
+    """L'archivage d'une action, ou son désarchivage (`desarchiver=True`) : un motif, une date d'effet."""
 
-    def __init__(self, *args, action, **kwargs):
+    version = champ_version()
+
+    def __init__(self, *args, action, desarchiver=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.creation = action.date_creation
+        self.action_modifiee = action
         self.fields["commentaire"].required = True
-        self.fields["commentaire"].label = "Motif de l'archivage"
-        self.fields["commentaire"].error_messages["required"] = MOTIF_ARCHIVAGE
+        motif = MOTIF_DESARCHIVAGE if desarchiver else MOTIF_ARCHIVAGE
+        self.fields["commentaire"].label = "Motif du désarchivage" if desarchiver else "Motif de l'archivage"
+        self.fields["commentaire"].error_messages["required"] = motif
         self.fields["commentaire"].help_text = ""
         self.fields["date_effet"].initial = timezone.localdate()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("actions/<int:pk>/", actions.action, name="action"),
     path("actions/<int:pk>/modifier/", actions.action_modifier, name="action_modifier"),
     path("actions/<int:pk>/archiver/", actions.action_archiver, name="action_archiver"),
+    path("actions/<int:pk>/desarchiver/", actions.action_desarchiver, name="action_desarchiver"),
     path("tableau-de-bord/", tableaux.vue_ensemble, name="vue_ensemble"),
     path("quartiers/<slug:slug>/", tableaux.quartier, name="quartier"),
     path("organisations/<slug:slug>/", tableaux.organisation, name="organisation"),

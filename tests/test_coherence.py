@@ -81,6 +81,7 @@ BLOQUEE = "Bloquée depuis 120 jours"
 EN_PAUSE = "En pause depuis 121 jours"
 CREEE_APRES = "Créée après la date passée"
 REALISEE_JADIS = "Réalisée de longue date"
+CORRIGEE = "Corrigée hier, silencieuse depuis 95 jours"
 
 TITRES = [
     ECHUE_AUJOURDHUI,
@@ -101,12 +102,14 @@ TITRES = [
     EN_PAUSE,
     CREEE_APRES,
     REALISEE_JADIS,
+    CORRIGEE,
 ]
 
 # -- les réponses attendues, écrites à la main ----------------------------------------------------------------------
 # Quartiers : Centre = Échue aujourd'hui, Dernière note il y a 90 jours, Note de 23 h 30 il y a 90 jours, Rattrapée
-# hier, Archivée, Réalisée après échéance, Bloquée, Réalisée de longue date ; Baltiques = Échue hier, Dernière note il
-# y a 91 jours, Note de 23 h 30 il y a 91 jours, Abandonnée, Échéance repoussée, Relancée, Créée après la date passée ;
+# hier, Archivée, Réalisée après échéance, Bloquée, Réalisée de longue date, Corrigée hier ; Baltiques = Échue hier,
+# Dernière note il y a 91 jours, Note de 23 h 30 il y a 91 jours, Abandonnée, Échéance repoussée, Relancée, Créée après
+# la date passée ;
 # « tout le territoire » (dans les deux) = Note de 0 h 30, Saisie après coup, En pause.
 # L'association partenaire : pilote de Rattrapée hier et En pause, pilote d'Échéance repoussée jusqu'à J-5 ;
 # partenaire d'Échue hier, Dernière note il y a 91 jours, Saisie après coup, Réalisée après échéance.
@@ -125,13 +128,13 @@ def attendu(en_retard, sans_nouvelles):
 ATTENDU = {
     ("protocole", AUJOURDHUI): attendu(
         {ECHUE_HIER, BLOQUEE, CREEE_APRES},
-        {NOTE_91, NOTE_91_23H30, BLOQUEE, EN_PAUSE},
+        {NOTE_91, NOTE_91_23H30, BLOQUEE, EN_PAUSE, CORRIGEE},
     ),
     ("protocole", PASSE): attendu(
         {ARCHIVEE, REALISEE_EN_RETARD, REPOUSSEE, BLOQUEE},
         {RATTRAPEE, ARCHIVEE, RELANCEE, EN_PAUSE},
     ),
-    ("centre", AUJOURDHUI): attendu({BLOQUEE}, {BLOQUEE, EN_PAUSE}),
+    ("centre", AUJOURDHUI): attendu({BLOQUEE}, {BLOQUEE, EN_PAUSE, CORRIGEE}),
     ("centre", PASSE): attendu({ARCHIVEE, REALISEE_EN_RETARD, BLOQUEE}, {RATTRAPEE, ARCHIVEE, EN_PAUSE}),
     ("baltiques", AUJOURDHUI): attendu({ECHUE_HIER, CREEE_APRES}, {NOTE_91, NOTE_91_23H30, EN_PAUSE}),
     ("baltiques", PASSE): attendu({REPOUSSEE}, {RELANCEE, EN_PAUSE}),
@@ -142,7 +145,7 @@ ATTENDU = {
 
 # La chargée de mission de la ville pilote est référente de « Dernière note il y a 91 jours » (pilotée par le
 # bailleur) : « Mes actions » montre les actions non archivées que pilote la ville, et celle-là.
-ATTENDU_MES_ACTIONS = attendu({ECHUE_HIER, CREEE_APRES}, {NOTE_91})
+ATTENDU_MES_ACTIONS = attendu({ECHUE_HIER, CREEE_APRES}, {NOTE_91, CORRIGEE})
 
 
 @pytest.fixture(params=[datetime.time(0, 30), datetime.time(23, 30)], ids=["a-0h30", "a-23h30"])
@@ -241,7 +244,8 @@ def jeu(horloge):
     # Échéance J-40 repoussée il y a 5 jours (effet ce jour-là), et le pilotage passé de l'association à la ville.
     # L'effet est postérieur à la date passée exprès : une échéance changée après coup avec un effet antérieur rendrait
     # « l'échéance au jour D » ambiguë (en vigueur ce jour-là, ou connue ce jour-là ?), ce que la règle ne tranche pas.
-    # Pour la même raison, aucun partenaire ne change (les partenaires ne sont pas journalisés).
+    # Pour la même raison, aucun partenaire ne change (leur changement est journalisé, mais les partenaires au jour D
+    # ne se reconstruisent pas).
     repoussee = action(REPOUSSEE, 200, quartiers=[baltiques], pilote=association, echeance=il_y_a(40))
     noter(repoussee, a(70))
     noter(repoussee, a(5), echeance=AUJOURDHUI + datetime.timedelta(days=60), pilote=ville)
@@ -261,6 +265,20 @@ def jeu(horloge):
         a(200),
         statut=Statut.REALISE,
         avancement=100,
+    )
+
+    # Dernière nouvelle il y a 95 jours ; hier, des corrections (budget, description, début, partenaires), avec un
+    # commentaire : journalisées, elles ne sont pas des nouvelles de l'avancement. Sans nouvelles aujourd'hui ; le
+    # 21 décembre, sa dernière nouvelle avait 65 jours.
+    corrigee = action(CORRIGEE, 200, quartiers=[centre])
+    noter(corrigee, a(95))
+    corrigee.enregistrer(
+        auteur=auteur,
+        date_effet=il_y_a(1),
+        maintenant=a(1),
+        commentaire="Budget voté, description précisée",
+        libres={"budget": 12500, "description": "Ateliers avec les habitants", "date_debut": il_y_a(150)},
+        partenaires=[bailleur],
     )
 
     return {

@@ -108,6 +108,13 @@ MATRICE = {
         "PUT",
     ),
     "action_archiver": (lambda c: [c["action"].pk], {"POST": ECRITURE_ACTION}, "GET"),
+    # Sur une action qui n'est pas archivée : la coordination est renvoyée à la fiche, rien ne change (le
+    # désarchivage lui-même est essayé dans tests/engagements/test_archivage.py).
+    "action_desarchiver": (
+        lambda c: [c["action"].pk],
+        {"POST": sauf(COORDINATION, autre_protocole=404, coordinateur=302, administrateur=302)},
+        "GET",
+    ),
     "connexion": (None, {"GET": TOUS}, "PUT"),
     "deconnexion": (None, {"POST": dict.fromkeys(PERSONAS, 302)}, "GET"),
     "password_reset": (None, {"GET": TOUS}, "PUT"),
@@ -176,6 +183,11 @@ DONNEES = {
     ("action", "POST"): maj,
     ("action_archiver", "POST"): lambda c: {
         "commentaire": "Doublon",
+        "date_effet": aujourd_hui(),
+        "version": c["action"].version,
+    },
+    ("action_desarchiver", "POST"): lambda c: {
+        "commentaire": "Archivée par erreur",
         "date_effet": aujourd_hui(),
         "version": c["action"].version,
     },

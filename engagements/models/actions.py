@@ -254,6 +254,7 @@ class Action(models.Model):
                 recentes = action.journal.filter(version__gt=int(version)).pour_affichage().recentes()
                 raise ConflitDeVersion(action, list(recentes))
             verifier_date_effet(date_effet, creation=action.date_creation, maintenant=maintenant)
+            verifier_modifiable(action.archivee, changements, libres, partenaires)
             # La borne vaut pour la valeur demandée, même antidatée sans effet sur la ligne : elle entre au journal.
             verifier_coherence(avancement=changements.get("avancement"))
             if "referent" in changements:
@@ -265,8 +266,9 @@ class Action(models.Model):
             commun.update(auteur=auteur, commentaire=commentaire, enregistre_le=maintenant, version=action.version)
             entrees = [e for nom, valeur in changements.items() if (e := action._changer(nom, valeur, commun))]
             corrections = action._corriger(libres or {}, partenaires, commun)
-            if not entrees and commentaire.strip():
-                # Un commentaire seul est un point d'étape : il est gardé au journal, jamais perdu.
+            if not entrees and not corrections and commentaire.strip():
+                # Un commentaire seul est un point d'étape : il est gardé au journal, jamais perdu. Avec des
+                # corrections, il est porté par leurs entrées (et n'est pas, lui non plus, une nouvelle).
                 entrees = [Entree.objects.create(champ=Champ.NOTE, **commun)]
             if not entrees and not corrections:
                 return []
@@ -335,6 +337,19 @@ class Action(models.Model):
             archivee=True,
         )
 
+    def desarchiver(self, *, auteur, date_effet, commentaire="", version=None, maintenant=None):
+        """Rend l'action de nouveau modifiable, à partir de `date_effet` ; le commentaire en dit le motif,
+        obligatoire. Un acte de la coordination (`acces.peut_desarchiver`), journalisé comme l'archivage."""
+        verifier_motif(commentaire, MOTIF_DESARCHIVAGE)
+        return self.enregistrer(
+            auteur=auteur,
+            date_effet=date_effet,
+            commentaire=commentaire,
+            version=version,
+            maintenant=maintenant,
+            archivee=False,
+        )
+
     def _changer(self, nom, valeur, commun):
         champ = CHAMP_PAR_NOM[nom]
         attribut, colonne_avant, colonne_apres = COLONNES[champ]
@@ -397,6 +412,14 @@ def verifier_date_effet(date_effet, *, creation=None, maintenant=None):
 
 MOTIF_VERDICT = "Le motif du verdict est obligatoire."
 MOTIF_ARCHIVAGE = "Dites pourquoi l'action est archivée."
+MOTIF_DESARCHIVAGE = "Dites pourquoi l'action est désarchivée."
+ARCHIVEE = "Cette action est archivée : elle ne se modifie plus. Désarchivez-la d'abord."
+
+
+def verifier_modifiable(archivee, changements, libres=None, partenaires=None):
+    """Une action archivée ne change plus : seul son désarchivage (`archivee=False`, et rien d'autre) est accepté."""
+    if archivee and (set(changements) != {"archivee"} or changements["archivee"] or libres or partenaires is not None):
+        raise ValidationError(ARCHIVEE)
 
 
 def verifier_motif(motif, message):

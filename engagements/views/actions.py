@@ -8,11 +8,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from engagements.acces import get_action, get_action_modifiable, obligations_ouvertes, peut_creer, peut_modifier
+from engagements.acces import (
+    get_action,
+    get_action_modifiable,
+    obligations_ouvertes,
+    peut_creer,
+    peut_desarchiver,
+    peut_modifier,
+)
 from engagements.forms import ActionForm, ArchivageForm, MiseAJourForm
 from engagements.models import Action, Entree
 from engagements.models.actions import ConflitDeVersion
 from protocole.acces import membre_requis, permission_requise
+
+REFUS_DESARCHIVAGE = "Seule la coordination désarchive une action."
 
 
 def _journal(action):
@@ -35,6 +44,7 @@ def _contexte(request, action, form=None, conflit=None, annonce=None, relire=Tru
         "journal": _journal(action),
         "form": form if modifiable else None,
         "peut_modifier": modifiable,
+        "peut_desarchiver": action.archivee and peut_desarchiver(request.habilitation),
         "conflit": conflit,
         "annonce": annonce,
     }
@@ -165,6 +175,34 @@ def action_archiver(request, pk):
         else:
             messages.success(request, "Action archivée : elle reste lisible, avec tout son journal.")
             return redirect(reverse("actions"))
+    else:
+        messages.error(request, " ".join(e for erreurs in form.errors.values() for e in erreurs))
+    return redirect("action", pk=courante.pk)
+
+
+@permission_requise(peut_desarchiver, REFUS_DESARCHIVAGE)
+@require_POST
+def action_desarchiver(request, pk):
+    """Rend une action archivée de nouveau modifiable : un acte de la coordination, avec son motif, au journal."""
+    courante = get_action(request, pk)
+    if not courante.archivee:
+        messages.info(request, "Cette action n'est pas archivée : rien n'a changé.")
+        return redirect("action", pk=courante.pk)
+    form = ArchivageForm(request.POST, action=courante, desarchiver=True)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            courante.desarchiver(
+                auteur=request.user, date_effet=d["date_effet"], commentaire=d["commentaire"], version=d["version"]
+            )
+        except ConflitDeVersion:
+            messages.error(
+                request, "L'action a été modifiée entre-temps : relisez son journal avant de la désarchiver."
+            )
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
+        else:
+            messages.success(request, "Action désarchivée : elle se modifie de nouveau, le journal le dit.")
     else:
         messages.error(request, " ".join(e for erreurs in form.errors.values() for e in erreurs))
     return redirect("action", pk=courante.pk)

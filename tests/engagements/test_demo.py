@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
@@ -25,7 +25,7 @@ from engagements.models import (
     Verdict,
 )
 from engagements.models.actions import STATUTS_CLOS
-from engagements.models.journal import ORDRE_RECENT
+from engagements.models.journal import CORRECTIONS, ORDRE_RECENT
 from engagements.tableaux import avec_drapeaux
 from protocole.models import Protocole, Quartier
 from signataires.models import Appartenance, Habilitation, Utilisateur
@@ -173,12 +173,15 @@ class TestDonneesDeDemo(TestCase):
 
     def test_every_action_equals_its_journal(self):
         """Les champs courants de chaque action sont l'état du journal à sa dernière date d'effet (une requête par
-        date distincte), ses quartiers ceux de sa dernière entrée de quartiers, sa version et son `maj_le` ceux de sa
-        dernière entrée."""
+        date distincte), ses quartiers ceux de sa dernière entrée de quartiers, sa version celle de sa dernière entrée,
+        son `maj_le` le moment de sa dernière entrée qui n'est pas une correction (`CORRECTIONS`)."""
         protocole = self.protocole
         actions = {a.pk: a for a in Action.objects.filter(protocole=protocole).prefetch_related("quartiers")}
         resume = Entree.objects.filter(action__in=actions).values("action")
-        resume = resume.annotate(dernier=Max("date_effet"), version=Max("version"), moment=Max("enregistre_le"))
+        nouvelles = ~Q(champ__in=CORRECTIONS)
+        resume = resume.annotate(
+            dernier=Max("date_effet"), version=Max("version"), moment=Max("enregistre_le", filter=nouvelles)
+        )
         par_date = {}
         for ligne in resume:
             action = actions[ligne["action"]]

@@ -295,6 +295,22 @@ def test_a_new_journal_entry_or_a_decision_change_renders_again(jeu):
     assert rendre.call_count == 3
 
 
+def test_renaming_an_action_or_a_quartier_gives_a_report_with_the_new_name(jeu):
+    """Une correction (titre de l'action, nom d'un quartier dans l'admin) monte la version des données : le rapport
+    téléchargé ensuite la montre, le fichier gardé en cache ne sert plus."""
+    perimetre, depuis = Perimetre(jeu["protocole"]), AUJOURDHUI - 30 * JOUR
+    avant, _ = lire(rapports.produire(perimetre, AUJOURDHUI, depuis))
+    assert "Forum de l'emploi" in avant and "Brunetière" in avant
+    jeu["forum"].enregistrer(auteur=UtilisateurFactory(), date_effet=AUJOURDHUI, libres={"titre": "Forum des métiers"})
+    apres, _ = lire(rapports.produire(perimetre, AUJOURDHUI, depuis))
+    assert "Forum des métiers" in apres and "Forum de l'emploi" not in apres
+    quartier = jeu["quartier"]
+    quartier.nom = "Quartier de la Brunetière"
+    quartier.save()
+    apres, _ = lire(rapports.produire(perimetre, AUJOURDHUI, depuis))
+    assert "Quartier de la Brunetière" in apres
+
+
 def test_the_scope_and_dates_are_part_of_the_cache_key(jeu):
     protocole, depuis = jeu["protocole"], AUJOURDHUI - 30 * JOUR
     cles = {
