@@ -2,6 +2,7 @@
 pilotage (réunions, décisions, rapports archivés et visas)."""
 
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -55,6 +56,9 @@ class VersionDonnees(models.Model):
         Protocole, on_delete=models.CASCADE, primary_key=True, related_name="version_donnees"
     )
     numero = models.PositiveBigIntegerField("numéro", default=0)
+    # Tiré à la création de la ligne : une base refaite (démonstration rechargée, banc d'essai) recommence à compter
+    # depuis 1 ; avec le jeton, ses numéros ne retrouvent pas les rapports gardés en cache pour l'ancienne base.
+    jeton = models.UUIDField("jeton", default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = "version des données"
@@ -83,8 +87,8 @@ class VersionDonnees(models.Model):
 
     @classmethod
     def lire(cls, protocole):
-        """Le numéro courant (0 tant que rien n'a été écrit)."""
-        return cls.objects.filter(protocole=protocole).values_list("numero", flat=True).first() or 0
+        """(jeton, numéro) courants : ce qui identifie l'état des données ; (None, 0) tant que rien n'a été écrit."""
+        return cls.objects.filter(protocole=protocole).values_list("jeton", "numero").first() or (None, 0)
 
 
 class ParProtocoleManager(models.Manager):

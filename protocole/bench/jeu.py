@@ -12,7 +12,7 @@ from engagements.models import Action, Bloc, Engagement, Entree, EntreeQuartier,
 from protocole.bench.chargeur import Table, recaler_sequences
 from protocole.bench.structure import PREFIXE, Organisations, Texte, cloner
 from protocole.bench.suivi import Ecrivain, verdicts
-from protocole.models import Protocole, Quartier, TextePreambule
+from protocole.models import Protocole, Quartier, TextePreambule, VersionDonnees
 from signataires.models import Appartenance, Habilitation, Organisation, Partie, Utilisateur
 
 GRAINE = 2026
@@ -74,4 +74,6 @@ def construire(modele, echelle, lot=25, graine=GRAINE, ecrire=print):
             f"{tables[Entree].ecrites:,} entrées ({time.monotonic() - debut:.0f} s)"
         )
     recaler_sequences(MODELES)
+    # Écrites sans passer par les modèles (COPY) : la version des données des nouveaux protocoles est montée ici.
+    VersionDonnees.monter(Protocole.objects.filter(slug__startswith=PREFIXE).values_list("pk", flat=True))
     return {m: t.ecrites for m, t in tables.items()}

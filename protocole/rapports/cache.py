@@ -44,6 +44,7 @@ def portee(perimetre):
 def cle(perimetre, au, depuis, reunion=None, genere_le=None):
     """Une requête. `genere_le` n'entre dans la clé que s'il est imposé : il est alors imprimé tel quel."""
     protocole = perimetre.protocole
+    jeton, numero = VersionDonnees.lire(protocole)
     elements = {
         "version": RAPPORT_VERSION,
         "protocole": protocole.pk,
@@ -51,7 +52,7 @@ def cle(perimetre, au, depuis, reunion=None, genere_le=None):
         "au": au.isoformat(),
         "depuis": depuis.isoformat(),
         "reunion": _reunion(reunion),
-        "donnees": VersionDonnees.lire(protocole),
+        "donnees": [str(jeton) if jeton else None, numero],
         "genere_le": _iso(genere_le),
     }
     return hashlib.sha256(json.dumps(elements, sort_keys=True).encode()).hexdigest()

@@ -114,7 +114,7 @@ def test_corrections_are_not_news_on_a_past_date_either(action, auteur):
 
 
 def version(protocole):
-    return VersionDonnees.lire(protocole)
+    return VersionDonnees.lire(protocole)[1]
 
 
 def monte(protocole, ecriture):
@@ -181,6 +181,14 @@ def test_the_data_version_of_one_protocol_does_not_move_with_another(action, aut
     assert not monte(
         autre.protocole, lambda: action.enregistrer(auteur=auteur, date_effet=timezone.localdate(), avancement=70)
     )
+
+
+def test_a_rebuilt_database_does_not_meet_the_reports_cached_for_the_old_one(action):
+    """Le numéro recommence à 1 dans une base refaite ; le jeton tiré à la création de la ligne, non."""
+    jeton, _numero = VersionDonnees.lire(action.protocole)
+    VersionDonnees.objects.filter(protocole=action.protocole).delete()
+    VersionDonnees.monter([action.protocole.pk])
+    assert VersionDonnees.lire(action.protocole)[0] not in (None, jeton)
 
 
 def test_the_version_is_bumped_in_the_writers_transaction(action, auteur):
