@@ -11,17 +11,18 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.http import urlencode
+from django.utils.module_loading import import_string
 
 from engagements.acces import organisations_du_protocole
 from engagements.forms import DateInput
 from engagements.models.actions import aujourd_hui
 from engagements.tableaux import Perimetre
 from protocole.formulaires import Accessible
-from protocole.models import Reunion
 
 MOIS_PAR_DEFAUT = 6
 PERIMETRES = [
@@ -55,8 +56,13 @@ def depuis_par_defaut(protocole, au=None):
 
 def depuis_par_defaut_motive(protocole, au):
     """`depuis_par_defaut` en une requête, avec ce qui fixe la date pour l'annoncer à l'écran : (date, réunion),
-    la réunion étant None quand la date est « six mois avant `au` »."""
-    reunion = Reunion.objects.filter(protocole=protocole, date__lte=au).order_by("-date", "-id").first()
+    la réunion étant None quand la date est « six mois avant `au` ».
+
+    La réunion vient d'un étage plus haut (le comité) : le réglage `DEPUIS_PAR_DEFAUT` nomme la fonction qui la
+    donne (`comite.models.derniere_reunion`), lue à l'appel ; aucun module de `engagements` n'importe `comite`. Sans
+    ce réglage, six mois avant `au`."""
+    chemin = getattr(settings, "DEPUIS_PAR_DEFAUT", None)
+    reunion = import_string(chemin)(protocole, au) if chemin else None
     if reunion is not None:
         return reunion.date, reunion
     mois, annee = au.month - MOIS_PAR_DEFAUT, au.year

@@ -96,7 +96,12 @@ INSTALLED_APPS = [
     "protocole",
     "signataires",
     "engagements",
+    "comite",
 ]
+
+# Le « depuis » par défaut des tableaux de bord et des rapports : la dernière réunion du comité (un étage au-dessus
+# du suivi, d'où ce nom lu à l'appel). Sans ce réglage, six mois avant « au ».
+DEPUIS_PAR_DEFAUT = "comite.models.derniere_reunion"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

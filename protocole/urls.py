@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("protocole.urls_protocole")),
     path("", include("engagements.urls")),
     path("", include("signataires.urls")),
+    path("", include("comite.urls")),
 ]

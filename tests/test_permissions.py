@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from comite.models import Decision, RapportArchive, Reunion
 from engagements.models import Statut
-from protocole.models import Decision, RapportArchive, Reunion
 from tests.factories import (
     EngagementFactory,
     ObligationFactory,
@@ -62,7 +62,7 @@ def maj(ctx):
 
 def comite(ctx):
     """La réunion du contexte avec une décision, une version gelée et une organisation signataire (qui n'est celle
-    d'aucun persona : le visa lui-même est essayé dans tests/protocole/test_comite.py)."""
+    d'aucun persona : le visa lui-même est essayé dans tests/comite/test_comite.py)."""
     if "reunion" not in ctx:
         protocole = ctx["obligation"].protocole
         reunion = Reunion.objects.create(protocole=protocole, date=timezone.localdate(), titre="Comité de printemps")
@@ -173,7 +173,7 @@ MATRICE = {
     ),
     "archive": (lambda c: [comite(c)["archive"].pk], {"GET": sauf(MEMBRES, autre_protocole=404)}, "POST"),
     # Sans paramètre, le rapport de tout le protocole courant : celui de l'autre protocole pour son coordinateur (un
-    # quartier d'ici demandé par lui répond 404 : tests/protocole/test_rapports.py).
+    # quartier d'ici demandé par lui répond 404 : tests/comite/test_rapports.py).
     "rapports": (None, {"GET": MEMBRES}, "POST"),
     "rapport": (None, {"GET": MEMBRES}, "POST"),
 }

@@ -26,7 +26,7 @@ def _pages(pdf):
     try:
         from pypdf import PdfReader
     except ImportError:  # pypdf vient avec les dépendances de test (`make` les installe) ; sinon, la lecture du rendu
-        from protocole.rapports.rendu import nombre_de_pages
+        from comite.rapports.rendu import nombre_de_pages
 
         return nombre_de_pages(pdf)
     return len(PdfReader(io.BytesIO(pdf)).pages)
@@ -40,9 +40,9 @@ def mesurer(protocole):
     chronomètre (une fois par worker) ; le fils d'un gros rapport, lui, l'importe à chaque rendu, et c'est compté."""
     from django.utils import timezone
 
+    from comite.rapports import cache, production
     from engagements.periode import depuis_par_defaut
     from engagements.tableaux import Perimetre
-    from protocole.rapports import cache, production
 
     if any(cache.dossier().glob("*.pdf")):
         raise RuntimeError(f"Le cache des rapports n'est pas vide ({cache.dossier()}) : la mesure serait fausse.")
@@ -163,7 +163,7 @@ def section(rapports_pdf, base):
         "## Rapports PDF",
         "",
         "The full report of a protocol (`Perimetre(protocole)` as of today, changes since the default date; "
-        "*actions*: those it lists) rendered by `protocole.rapports.produire` with an empty cache, in a fresh Python "
+        "*actions*: those it lists) rendered by `comite.rapports.produire` with an empty cache, in a fresh Python "
         "process started for that measurement alone (`manage.py bench --etape rapport`, a temporary `MEDIA_ROOT`), "
         "then asked again and served by the cache (*cached repeat*: cache key queries and file read). *Seconds*: the "
         "first call, WeasyPrint already imported (once per worker); a report above "

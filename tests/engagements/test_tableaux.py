@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from comite.models import Reunion
 from engagements.models import Statut, ValeurVerdict, Verdict
 from engagements.periode import depuis_par_defaut
 from engagements.tableaux import (
@@ -18,7 +19,6 @@ from engagements.tableaux import (
     grille,
     verdicts_par_engagement,
 )
-from protocole.models import Reunion
 from tests.factories import (
     BlocFactory,
     EngagementFactory,

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from comite.models import Reunion
 from engagements.graphiques import barres_par_statut, cellule
 from engagements.models import Obligation, Statut, ValeurVerdict, Verdict
 from engagements.periode import depuis_par_defaut, depuis_par_defaut_motive
 from engagements.tableaux import Compte
-from protocole.models import Reunion
 from signataires.models import Partie, Utilisateur
 from tests.factories import (
     AppartenanceFactory,

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
+from comite.models import Decision, RapportArchive, Reunion, Visa
 from engagements.models import Action, Champ, Entree, EntreePartenaire, Statut, ValeurVerdict, Verdict
 from engagements.tableaux import avec_drapeaux
-from protocole.models import Decision, RapportArchive, Reunion, VersionDonnees, Visa
+from protocole.models import VersionDonnees
 from signataires.models import Appartenance
 from tests.factories import (
     AppartenanceFactory,

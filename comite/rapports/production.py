@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
-from protocole.rapports import cache, contenu, rendu
+from comite.rapports import cache, contenu, rendu
 
 logger = logging.getLogger(__name__)
 

@@ -15,12 +15,11 @@ from django.utils import timezone
 from pypdf import PdfReader
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from comite import archives, rapports
+from comite.acces import peut_preparer_comite, peut_viser
+from comite.models import Decision, RapportArchive, Reunion, Visa
 from engagements.models import Obligation, Statut
 from engagements.tableaux import Perimetre
-from protocole import rapports
-from protocole.comite import archives
-from protocole.comite.acces import peut_preparer_comite, peut_viser
-from protocole.models import Decision, RapportArchive, Reunion, Visa
 from tests.factories import (
     ObligationFactory,
     OrganisationFactory,
@@ -369,11 +368,11 @@ def test_no_url_replaces_or_deletes_an_archived_file(client, admin_client, coord
     url = reverse("archive", args=[archive.pk])
     for methode in (client.post, client.put, client.patch, client.delete):
         assert methode(url).status_code == 405
-    change = reverse("admin:protocole_rapportarchive_change", args=[archive.pk])
+    change = reverse("admin:comite_rapportarchive_change", args=[archive.pk])
     assert admin_client.post(change, {"motif": "réécrit", "version": 1}).status_code == 403
-    suppression = reverse("admin:protocole_rapportarchive_delete", args=[archive.pk])
+    suppression = reverse("admin:comite_rapportarchive_delete", args=[archive.pk])
     assert admin_client.post(suppression, {"post": "yes"}).status_code == 403
-    assert admin_client.get(reverse("admin:protocole_rapportarchive_add")).status_code == 403
+    assert admin_client.get(reverse("admin:comite_rapportarchive_add")).status_code == 403
     assert admin_client.get(change).status_code == 200  # lisible, en lecture seule
     archive = version(reunion, 1)
     assert bytes(archive.contenu) == avant
@@ -412,7 +411,7 @@ def test_a_tampered_archive_is_refused_with_a_french_error_and_logged(client, co
     with connection.cursor() as curseur:
         table = RapportArchive._meta.db_table
         curseur.execute(f"UPDATE {table} SET contenu = %s WHERE id = %s", [b"%PDF-1.7 falsifie", archive.pk])
-    with caplog.at_level(logging.ERROR, logger="protocole.comite.views"):
+    with caplog.at_level(logging.ERROR, logger="comite.views"):
         reponse = client.get(reverse("archive", args=[archive.pk]))
     assert reponse.status_code == 409
     assert reponse["Content-Type"].startswith("text/html")
@@ -656,7 +655,7 @@ def test_the_meeting_page_and_the_list_take_a_fixed_number_of_queries(
 
 
 def test_archives_cannot_be_changed_or_deleted_in_bulk(db):
-    from protocole.models import RapportArchive
+    from comite.models import RapportArchive
 
     with pytest.raises(ValueError, match="ne se modifie pas"):
         RapportArchive.objects.all().update(sha256="0" * 64)

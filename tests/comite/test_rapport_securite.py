@@ -17,11 +17,11 @@ from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from comite import rapports
+from comite.rapports import production, rendu
+from comite.rapports.rendu import FetcherRestreint, RessourceRefusee
 from engagements.models import Statut
 from engagements.tableaux import Perimetre
-from protocole import rapports
-from protocole.rapports import production, rendu
-from protocole.rapports.rendu import FetcherRestreint, RessourceRefusee
 from tests.factories import ObligationFactory
 from tests.factories_suivi import ActionFactory
 

@@ -10,11 +10,11 @@ from django.utils import timezone
 from pypdf import PdfReader
 from pytest_django.asserts import assertContains, assertRedirects
 
+from comite import rapports
+from comite.models import Decision, Reunion
+from comite.rapports import cache, contenu, rendu
 from engagements.models import Statut, ValeurVerdict, Verdict
 from engagements.tableaux import Perimetre, grille
-from protocole import rapports
-from protocole.models import Decision, Reunion
-from protocole.rapports import cache, contenu, rendu
 from tests.factories import (
     BlocFactory,
     EngagementFactory,

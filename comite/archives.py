@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from comite import rapports
+from comite.models import RapportArchive, Reunion
 from engagements.models.actions import aujourd_hui
 from engagements.periode import depuis_par_defaut
 from engagements.tableaux import Perimetre
-from protocole import rapports
-from protocole.models import RapportArchive, Reunion
 
 
 def periode(reunion):

@@ -6,9 +6,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from comite.rapports import produire, rendu
 from engagements.periode import PerimetreInconnu, lire_demande
 from protocole.models import Protocole
-from protocole.rapports import produire, rendu
 
 # Les deux erreurs d'argparse qu'on rencontre ici, dites en français.
 ERREURS_ARGPARSE = {

@@ -13,10 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from engagements.models import Action, Obligation
-from protocole.acces import membre_requis, permission_requise
-from protocole.comite import archives as rapport
-from protocole.comite.acces import (
+from comite import archives as rapport
+from comite.acces import (
     get_archive,
     get_decision,
     get_reunion,
@@ -26,8 +24,10 @@ from protocole.comite.acces import (
     reunions_du_protocole,
     verifier_peut_viser,
 )
-from protocole.comite.forms import DecisionForm, GelForm, ReunionForm, VisaForm
-from protocole.models import Decision, RapportArchive, Visa
+from comite.forms import DecisionForm, GelForm, ReunionForm, VisaForm
+from comite.models import Decision, RapportArchive, Visa
+from engagements.models import Action, Obligation
+from protocole.acces import membre_requis, permission_requise
 
 journal = logging.getLogger(__name__)
 

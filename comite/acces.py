@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Min
 from django.shortcuts import get_object_or_404
 
-from protocole.models import Decision, RapportArchive, Reunion
+from comite.models import Decision, RapportArchive, Reunion
 from signataires.models import Habilitation, Organisation
 
 

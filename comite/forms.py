@@ -2,10 +2,10 @@
 
 from django import forms
 
+from comite.models import Decision, Reunion
 from engagements.forms import DateInput
 from engagements.models import Action, Obligation
 from protocole.formulaires import Accessible
-from protocole.models import Decision, Reunion
 from signataires.models import Organisation
 
 

@@ -8,12 +8,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from comite.models import Reunion
+from comite.rapports import nom_de_fichier, produire
+from comite.rapports.formulaires import RapportForm
 from engagements.models.actions import aujourd_hui
 from engagements.periode import depuis_par_defaut, lire_demande
 from protocole.acces import membre_requis
-from protocole.models import Reunion
-from protocole.rapports import nom_de_fichier, produire
-from protocole.rapports.formulaires import RapportForm
 
 
 @membre_requis

@@ -1,6 +1,6 @@
 """Les rapports PDF du comité de pilotage : l'interface que les autres écrans appellent.
 
-Les imports se font à l'appel : le processus fils qui rend les gros rapports charge `protocole.rapports.rendu`
+Les imports se font à l'appel : le processus fils qui rend les gros rapports charge `comite.rapports.rendu`
 sans Django configuré, donc sans passer par les modèles.
 """
 
@@ -8,14 +8,14 @@ sans Django configuré, donc sans passer par les modèles.
 def produire(perimetre, au, depuis, reunion=None, genere_le=None):
     """Les octets PDF du rapport de `perimetre` (un `engagements.tableaux.Perimetre`) : l'état au jour `au`, les
     évolutions depuis `depuis`. Avec `reunion`, les décisions de cette réunion et le suivi des précédentes ; sans,
-    les décisions de toutes les réunions jusqu'à `au`. Mis en cache : voir `protocole.rapports.cache`."""
-    from protocole.rapports.production import produire as _produire
+    les décisions de toutes les réunions jusqu'à `au`. Mis en cache : voir `comite.rapports.cache`."""
+    from comite.rapports.production import produire as _produire
 
     return _produire(perimetre, au, depuis, reunion=reunion, genere_le=genere_le)
 
 
 def nom_de_fichier(perimetre, au):
     """« rapport-copil-pays-voironnais-quartier-brunetiere-2026-11-25.pdf »."""
-    from protocole.rapports.production import nom_de_fichier as _nom_de_fichier
+    from comite.rapports.production import nom_de_fichier as _nom_de_fichier
 
     return _nom_de_fichier(perimetre, au)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from comite.models import Decision
 from engagements.graphiques import graphique_engagements, graphique_quartiers
 from engagements.models import ValeurVerdict
 from engagements.tableaux import (
@@ -23,7 +24,6 @@ from engagements.tableaux import (
     verdicts_par_engagement,
     verdicts_total,
 )
-from protocole.models import Decision
 from signataires.models import Signature
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,157 @@
+"""Le comité de pilotage : ses réunions, ses décisions, les versions gelées de ses rapports et les visas des
+signataires. Le dernier étage : il lit le protocole, les signataires et le suivi, rien ne pointe vers lui.
+
+Les tables gardent leur nom d'avant le déménagement (`protocole_reunion`…) : aucune ligne n'a bougé."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+
+from engagements.models import Action, Obligation
+from protocole.models import Protocole
+from signataires.models import Organisation
+
+
+class Reunion(models.Model):
+    """Une réunion du comité de pilotage. Sa date sert de point de départ par défaut aux « évolutions depuis »."""
+
+    protocole = models.ForeignKey(Protocole, on_delete=models.PROTECT, related_name="reunions")
+    date = models.DateField("date")
+    titre = models.CharField("titre", max_length=200)
+    participants = models.TextField("participants", blank=True, help_text="Texte libre : qui était présent.")
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        db_table = "protocole_reunion"
+        ordering = ["-date", "-id"]
+        verbose_name = "réunion du comité de pilotage"
+        verbose_name_plural = "réunions du comité de pilotage"
+        indexes = [models.Index(fields=["protocole", "date"], name="reunion_protocole_date")]
+
+    def __str__(self):
+        return f"{self.titre} ({self.date:%d/%m/%Y})"
+
+
+def derniere_reunion(protocole, au):
+    """La dernière réunion du comité tenue le jour `au` ou avant (None s'il n'y en a pas) : le « depuis » par défaut
+    des tableaux de bord et des rapports, que `engagements.periode` lit par le réglage `DEPUIS_PAR_DEFAUT`."""
+    return Reunion.objects.filter(protocole=protocole, date__lte=au).order_by("-date", "-id").first()
+
+
+class Decision(models.Model):
+    """Une décision du comité, liée aux obligations ou actions qu'elle concerne, avec son suivi."""
+
+    class Suivi(models.TextChoices):
+        A_FAIRE = "a_faire", "à faire"
+        EN_COURS = "en_cours", "en cours"
+        FAITE = "faite", "faite"
+        ABANDONNEE = "abandonnee", "abandonnée"
+
+    reunion = models.ForeignKey(Reunion, on_delete=models.PROTECT, related_name="decisions")
+    texte = models.TextField("décision")
+    obligations = models.ManyToManyField(
+        Obligation, blank=True, related_name="decisions", verbose_name="obligations concernées"
+    )
+    actions = models.ManyToManyField(Action, blank=True, related_name="decisions", verbose_name="actions concernées")
+    responsable = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name="responsable",
+    )
+    echeance = models.DateField("échéance", null=True, blank=True)
+    suivi = models.CharField("suivi", max_length=10, choices=Suivi.choices, default=Suivi.A_FAIRE)
+    commentaire_suivi = models.TextField("où en est-on", blank=True)
+    modifiee_le = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        db_table = "protocole_decision"
+        ordering = ["reunion", "id"]
+        verbose_name = "décision du comité"
+        verbose_name_plural = "décisions du comité"
+
+    def __str__(self):
+        return self.texte[:80]
+
+    def en_retard_au(self, date):
+        """Son échéance précède `date` et elle n'est ni faite ni abandonnée."""
+        return bool(
+            self.echeance and self.echeance < date and self.suivi not in (self.Suivi.FAITE, self.Suivi.ABANDONNEE)
+        )
+
+
+class ArchiveQuerySet(models.QuerySet):
+    """Pas de modification ni de suppression en masse : elles contourneraient save() et delete()."""
+
+    def update(self, **kwargs):
+        raise ValueError("Un rapport archivé ne se modifie pas : gelez une nouvelle version.")
+
+    def delete(self):
+        raise ValueError("Un rapport archivé ne se supprime pas.")
+
+
+class RapportArchive(models.Model):
+    """Une version gelée du rapport d'une réunion : le fichier et son SHA-256 ne changent plus jamais.
+
+    Une correction après le gel est une nouvelle version à côté de la première, jamais à sa place.
+    """
+
+    reunion = models.ForeignKey(Reunion, on_delete=models.PROTECT, related_name="archives")
+    version = models.PositiveSmallIntegerField("version")
+    contenu = models.BinaryField("fichier PDF", editable=False)
+    sha256 = models.CharField("empreinte SHA-256", max_length=64, editable=False)
+    taille = models.PositiveIntegerField("taille (octets)", editable=False)
+    au = models.DateField("état au")
+    depuis = models.DateField("évolutions depuis")
+    motif = models.TextField("motif", blank=True, help_text="Pour une nouvelle version : ce qu'elle corrige.")
+    gele_le = models.DateTimeField("gelé le", auto_now_add=True)
+    gele_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="gelé par"
+    )
+
+    objects = ArchiveQuerySet.as_manager()
+
+    class Meta:
+        db_table = "protocole_rapportarchive"
+        ordering = ["reunion", "version"]
+        constraints = [models.UniqueConstraint(fields=["reunion", "version"], name="archive_unique_version")]
+        verbose_name = "rapport archivé"
+        verbose_name_plural = "rapports archivés"
+
+    def __str__(self):
+        return f"{self.reunion} — version {self.version}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise ValueError("Un rapport archivé ne se modifie pas : gelez une nouvelle version.")
+        self.sha256 = hashlib.sha256(bytes(self.contenu)).hexdigest()
+        self.taille = len(self.contenu)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Un rapport archivé ne se supprime pas.")
+
+    def intact(self):
+        """Le fichier conservé correspond-il toujours à son empreinte ?"""
+        return hashlib.sha256(bytes(self.contenu)).hexdigest() == self.sha256
+
+
+class Visa(models.Model):
+    """Le visa d'une organisation signataire sur une version gelée du rapport : qui, quand."""
+
+    archive = models.ForeignKey(RapportArchive, on_delete=models.PROTECT, related_name="visas")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="visas")
+    utilisateur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    vise_le = models.DateTimeField("visé le", auto_now_add=True)
+
+    class Meta:
+        db_table = "protocole_visa"
+        ordering = ["archive", "organisation__nom"]
+        constraints = [models.UniqueConstraint(fields=["archive", "organisation"], name="visa_unique_organisation")]
+        verbose_name = "visa"
+
+    def __str__(self):
+        return f"Visa de {self.organisation} sur {self.archive}"
