@@ -1,6 +1,8 @@
 """Formulaires du suivi. Les règles métier vivent dans les modèles (engagements/models/actions.py) ; les formulaires
 les appellent dans `clean()` pour expliquer un refus en français avant d'écrire, sans en garder de copie."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -12,6 +14,7 @@ from engagements.models.actions import (
     MOTIF_ARCHIVAGE,
     MOTIF_VERDICT,
     referents_possibles,
+    verifier_calendrier,
     verifier_coherence,
     verifier_commentaire,
     verifier_date_effet,
@@ -26,6 +29,22 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MontantField(forms.DecimalField):
+    """Un montant saisi à la française (« 1 234,50 ») comme à l'anglaise (« 1234.50 ») ; affiché à la française."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+    ESPACES = re.compile(r"[\s\u00a0\u202f]")  # espaces, insécables et fines insécables : séparateurs de milliers
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = self.ESPACES.sub("", value).replace(",", ".")
+        return super().to_python(value)
 
 
 def champ_avancement():
@@ -54,6 +73,7 @@ class DateEffetMixin(Accessible, forms.Form):
         help_text="Obligatoire quand l'action devient bloquée ou abandonnée.",
     )
     creation = None
+    protocole = None  # celui de l'action ou de l'obligation : la date d'effet reste dans sa plage des faits
 
     def appliquer(self, regle, **valeurs):
         """Appelle une règle du modèle ; ses erreurs s'attachent aux champs qu'elle nomme."""
@@ -65,7 +85,9 @@ class DateEffetMixin(Accessible, forms.Form):
     def clean(self):
         donnees = super().clean()
         if donnees.get("date_effet"):
-            self.appliquer(verifier_date_effet, date_effet=donnees["date_effet"], creation=self.creation)
+            self.appliquer(
+                verifier_date_effet, date_effet=donnees["date_effet"], protocole=self.protocole, creation=self.creation
+            )
         return donnees
 
 
@@ -91,6 +113,10 @@ class MiseAJourForm(DateEffetMixin):
             },
         )
         super().__init__(*args, **kwargs)
+
+    @property
+    def protocole(self):
+        return self.action.protocole  # lu seulement à la validation : la page ne paie pas de requête pour lui
 
     def clean(self):
         donnees = super().clean()
@@ -128,6 +154,8 @@ class ActionForm(DateEffetMixin, forms.ModelForm):
             "statut",
             "avancement",
         ]
+        field_classes = {"budget": MontantField}
+        help_texts = {"budget": "En euros, par exemple 1 234,50."}
         widgets = {
             "date_debut": DateInput(),
             "echeance": DateInput(),
@@ -141,7 +169,7 @@ class ActionForm(DateEffetMixin, forms.ModelForm):
     def __init__(self, *args, habilitation, **kwargs):
         self.habilitation = habilitation
         super().__init__(*args, **kwargs)
-        protocole = habilitation.protocole
+        protocole = self.protocole = habilitation.protocole
         self.creation = self.instance.date_creation if self.instance.pk else None
         obligations = obligations_ouvertes(habilitation)
         if self.instance.pk:
@@ -178,6 +206,12 @@ class ActionForm(DateEffetMixin, forms.ModelForm):
             date_debut=donnees.get("date_debut"),
             echeance=donnees.get("echeance"),
         )
+        self.appliquer(
+            verifier_calendrier,
+            protocole=self.protocole,
+            date_debut=donnees.get("date_debut"),
+            echeance=donnees.get("echeance"),
+        )
         if donnees.get("tout_le_territoire") and donnees.get("quartiers"):
             donnees["quartiers"] = Quartier.objects.none()
         if not donnees.get("tout_le_territoire") and not donnees.get("quartiers"):
@@ -210,7 +244,8 @@ class VerdictForm(DateEffetMixin):
 
     field_order = ["valeur", "commentaire", "date_effet"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, protocole, **kwargs):
+        self.protocole = protocole
         super().__init__(*args, **kwargs)
         self.fields["commentaire"].label = "Motif"
         self.fields["commentaire"].required = True
@@ -225,6 +260,7 @@ class ArchivageForm(DateEffetMixin):
     def __init__(self, *args, action, **kwargs):
         super().__init__(*args, **kwargs)
         self.creation = action.date_creation
+        self.protocole = action.protocole
         self.fields["commentaire"].required = True
         self.fields["commentaire"].label = "Motif de l'archivage"
         self.fields["commentaire"].error_messages["required"] = MOTIF_ARCHIVAGE

@@ -19,6 +19,11 @@ class ReunionForm(Accessible, forms.ModelForm):
             "titre": {"required": "Donnez un titre à la réunion."},
         }
 
+    def __init__(self, *args, protocole, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Posé avant la validation : la règle de date de la réunion (`Reunion.clean`) dépend de son protocole.
+        self.instance.protocole = protocole
+
 
 class DecisionForm(Accessible, forms.ModelForm):
     class Meta:
