@@ -19,7 +19,7 @@ from engagements.models.actions import (
     verifier_commentaire,
     verifier_date_effet,
 )
-from protocole.formulaires import Accessible
+from protocole.formulaires import Accessible, ChoixMultiples
 from protocole.models import Quartier
 from signataires.models import Organisation, Utilisateur
 
@@ -154,7 +154,7 @@ class ActionForm(DateEffetMixin, forms.ModelForm):
             "statut",
             "avancement",
         ]
-        field_classes = {"budget": MontantField}
+        field_classes = {"budget": MontantField, "partenaires": ChoixMultiples, "quartiers": ChoixMultiples}
         help_texts = {"budget": "En euros, par exemple 1 234,50."}
         widgets = {
             "date_debut": DateInput(),

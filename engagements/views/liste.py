@@ -3,7 +3,6 @@
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
-from django_tables2 import RequestConfig
 
 from engagements.acces import actions_lisibles, peut_creer
 from engagements.exports import EXPORTS
@@ -41,6 +40,13 @@ def _pour_affichage(actions):
     )
 
 
+def _tri(request, table):
+    """Le tri demandé (`?sort=nom` ou `-nom`), réduit aux colonnes triables du tableau : un nom inconnu est ignoré
+    plutôt que confié à django-tables2, qui lit « . » comme un chemin d'attribut."""
+    triables = {colonne.name for colonne in table.columns if colonne.orderable}
+    return [tri for tri in request.GET.getlist(table.prefixed_order_by_field) if tri.removeprefix("-") in triables]
+
+
 def _lien_export(request, format_):
     parametres = request.GET.copy()
     parametres.pop("page", None)
@@ -60,7 +66,9 @@ def actions(request):
         parametres = request.GET.copy()
         parametres.pop("export")
         return redirect(f"{request.path}?{parametres.urlencode()}")
-    RequestConfig(request, paginate=False).configure(table)  # le tri ; la pagination se lit ci-dessous
+    table.request = request
+    if tri := _tri(request, table):
+        table.order_by = tri
     if exporter:
         return exporter(table.data.data, request.protocole)
     par_page, refus_par_page = _par_page(request)

@@ -4,7 +4,7 @@ from django import forms
 
 from engagements.forms import DateInput
 from engagements.models import Action, Obligation
-from protocole.formulaires import Accessible
+from protocole.formulaires import Accessible, ChoixMultiples
 from protocole.models import Decision, Reunion
 from signataires.models import Organisation
 
@@ -29,6 +29,7 @@ class DecisionForm(Accessible, forms.ModelForm):
     class Meta:
         model = Decision
         fields = ["texte", "obligations", "actions", "responsable", "echeance", "suivi", "commentaire_suivi"]
+        field_classes = {"obligations": ChoixMultiples, "actions": ChoixMultiples}
         widgets = {
             "texte": forms.Textarea(attrs={"rows": 3}),
             "obligations": forms.SelectMultiple(attrs={"size": 8}),

@@ -96,3 +96,12 @@ def test_a_meeting_saved_in_year_one_before_the_rule_still_opens(coordination, p
     reponse = coordination.get(reverse("reunion", args=[reunion.pk]))
     assert reponse.status_code == 200
     assert (reponse.context["au"], reponse.context["depuis"]) == (datetime.date(2015, 1, 1), datetime.date(2015, 1, 1))
+
+
+def test_an_impossible_id_in_a_decision_is_refused_not_a_server_error(coordination, protocole):
+    """Un identifiant qu'aucune base ne tient (SQLite levait OverflowError dans le `IN` de la validation)."""
+    reunion = Reunion.objects.create(protocole=protocole, date=AUJOURD_HUI, titre="Comité d'automne")
+    donnees = {"texte": "Relancer le chantier", "obligations": ["99999999999999999999999"], "suivi": "a_faire"}
+    reponse = coordination.post(reverse("decision_creer", args=[reunion.pk]), donnees)
+    assert reponse.status_code == 200 and "obligations" in reponse.context["form"].errors
+    assert not reunion.decisions.exists()
