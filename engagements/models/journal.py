@@ -296,7 +296,7 @@ class Verdict(models.Model):
         None si rien ne change."""
         from engagements.models.actions import MOTIF_VERDICT, verifier_date_effet, verifier_motif
 
-        verifier_date_effet(date_effet, maintenant=maintenant or timezone.now())
+        verifier_date_effet(date_effet, protocole=obligation.protocole, maintenant=maintenant or timezone.now())
         verifier_motif(motif, MOTIF_VERDICT)
         if valeur not in ValeurVerdict.values:
             raise ValidationError({"valeur": "Verdict inconnu."})
