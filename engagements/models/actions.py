@@ -14,7 +14,7 @@ from engagements.models.journal import (
     CHAMP_PAR_NOM,
     COLONNES,
     CORRECTION_PAR_NOM,
-    CORRECTIONS,
+    HORS_NOUVELLES,
     Champ,
     Entree,
     EntreePartenaire,
@@ -109,7 +109,7 @@ class ActionQuerySet(models.QuerySet):
             entree_quartiers_au=dernier(Champ.QUARTIERS, "id"),
             nouvelles_au=Subquery(
                 Entree.objects.filter(action=OuterRef("pk"), enregistre_le__lt=debut_du_jour(date + UN_JOUR))
-                .exclude(champ__in=CORRECTIONS)
+                .exclude(champ__in=HORS_NOUVELLES)
                 .order_by("-enregistre_le")
                 .values("enregistre_le")[:1]
             ),
