@@ -16,9 +16,11 @@ from engagements.tableaux import Perimetre
 def periode(reunion):
     """(au, depuis) du rapport : l'état au jour de la réunion (aujourd'hui si elle est à venir), les évolutions
     depuis la réunion précédente ou, sans réunion précédente, depuis six mois."""
-    au = min(reunion.date, aujourd_hui())
+    # Une réunion datée d'avant le contrat de ville (saisie avant que `Reunion.clean` ne le refuse) se lit à son début.
+    date = max(reunion.date, reunion.protocole.premier_jour)
+    au = min(date, aujourd_hui())
     # La veille de la réunion : la réunion elle-même n'est pas sa propre « réunion précédente ».
-    depuis = depuis_par_defaut(reunion.protocole, reunion.date - datetime.timedelta(days=1))
+    depuis = depuis_par_defaut(reunion.protocole, date - datetime.timedelta(days=1))
     return au, min(depuis, au)
 
 

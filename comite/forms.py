@@ -5,7 +5,7 @@ from django import forms
 from comite.models import Decision, Reunion
 from engagements.forms import DateInput
 from engagements.models import Action, Obligation
-from protocole.formulaires import Accessible
+from protocole.formulaires import Accessible, ChoixMultiples
 from signataires.models import Organisation
 
 
@@ -19,11 +19,17 @@ class ReunionForm(Accessible, forms.ModelForm):
             "titre": {"required": "Donnez un titre à la réunion."},
         }
 
+    def __init__(self, *args, protocole, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Posé avant la validation : la règle de date de la réunion (`Reunion.clean`) dépend de son protocole.
+        self.instance.protocole = protocole
+
 
 class DecisionForm(Accessible, forms.ModelForm):
     class Meta:
         model = Decision
         fields = ["texte", "obligations", "actions", "responsable", "echeance", "suivi", "commentaire_suivi"]
+        field_classes = {"obligations": ChoixMultiples, "actions": ChoixMultiples}
         widgets = {
             "texte": forms.Textarea(attrs={"rows": 3}),
             "obligations": forms.SelectMultiple(attrs={"size": 8}),

@@ -6,6 +6,7 @@ Les tables gardent leur nom d'avant le déménagement (`protocole_reunion`…) :
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from engagements.models import Action, Obligation
@@ -31,6 +32,16 @@ class Reunion(models.Model):
 
     def __str__(self):
         return f"{self.titre} ({self.date:%d/%m/%Y})"
+
+    def clean(self):
+        """Une réunion se tient ou se prévoit dans la plage des prévisions du protocole (du début du contrat de ville
+        au 31 décembre de l'année en cours + 10) : une date hors de là est une faute de frappe."""
+        super().clean()
+        if self.protocole_id is not None and self.date is not None:
+            try:
+                self.protocole.plage_des_previsions().verifier(self.date, "La date de la réunion")
+            except ValidationError as erreur:
+                raise ValidationError({"date": erreur}) from None
 
 
 def derniere_reunion(protocole, au):

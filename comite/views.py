@@ -73,9 +73,8 @@ def reunions(request):
 @preparation_requise
 @require_http_methods(["GET", "POST"])
 def reunion_creer(request):
-    form = ReunionForm(request.POST or None)
+    form = ReunionForm(request.POST or None, protocole=request.protocole)
     if request.method == "POST" and form.is_valid():
-        form.instance.protocole = request.protocole
         nouvelle = form.save()
         messages.success(request, "Réunion enregistrée. Ajoutez-lui ses décisions.")
         return redirect("reunion", pk=nouvelle.pk)
@@ -86,7 +85,7 @@ def reunion_creer(request):
 @require_http_methods(["GET", "POST"])
 def reunion_modifier(request, pk):
     courante = get_reunion(request, pk)
-    form = ReunionForm(request.POST or None, instance=courante)
+    form = ReunionForm(request.POST or None, instance=courante, protocole=request.protocole)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Réunion modifiée.")

@@ -118,3 +118,9 @@ def organisations_du_protocole(protocole):
         | Exists(Entree.objects.filter(protocole=protocole, pilote_apres=OuterRef("pk")))
         | Exists(Representation.objects.filter(organisation=OuterRef("pk"), signature__protocole=protocole))
     )
+
+
+def peut_caviarder(habilitation):
+    """Caviarder un commentaire du journal (`manage.py caviarder_commentaire`) : un administrateur du protocole
+    seulement, la seule écriture en place que le journal admette."""
+    return habilitation is not None and habilitation.role == habilitation.Role.ADMINISTRATEUR

@@ -17,13 +17,23 @@ from signataires.models import Partie, Utilisateur
 
 
 class FormulaireFiltres(Accessible, forms.Form):
-    """Le formulaire que django-filter construit : étiquettes en français, rendu accessible."""
+    """Le formulaire que django-filter construit : étiquettes en français, rendu accessible. `protocole` est posé par
+    `FiltreActions.form`."""
+
+    protocole = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partie"].label_from_instance = lambda partie: partie.nom
         self.fields["organisation"].label_from_instance = lambda organisation: organisation.nom
         self.fields["quartier"].label_from_instance = lambda q: f"{q.nom} ({q.get_nature_display()})"
+
+    def clean_sans_maj_depuis(self):
+        """Une date de fait : ni dans le futur ni avant le début du contrat (`Protocole.plage_des_faits`)."""
+        date = self.cleaned_data.get("sans_maj_depuis")
+        if date is not None:
+            self.protocole.plage_des_faits(aujourd_hui()).verifier(date, "« Sans mise à jour depuis le »")
+        return date
 
 
 class CaseACocher(django_filters.BooleanFilter):
@@ -117,6 +127,12 @@ class FiltreActions(django_filters.FilterSet):
         fields = []
         form = FormulaireFiltres
 
+    @property
+    def form(self):
+        form = super().form
+        form.protocole = _protocole(self.request)
+        return form
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("archivees"):
@@ -148,11 +164,7 @@ class FiltreActions(django_filters.FilterSet):
 
     def filtrer_sans_maj(self, queryset, name, date):
         """Rien d'enregistré à leur sujet ce jour-là ni après (jours comptés à Paris, comme « sans nouvelles »)."""
-        try:
-            limite = debut_du_jour(date).astimezone(datetime.UTC)
-        except OverflowError:  # avant l'an 1 en heure UTC : rien n'a pu être enregistré avant
-            return queryset.none()
-        return queryset.filter(nouvelles_au__lt=limite)
+        return queryset.filter(nouvelles_au__lt=debut_du_jour(date).astimezone(datetime.UTC))
 
     def filtrer_en_retard(self, queryset, name, coche):
         return queryset.filter(en_retard(aujourd_hui())) if coche else queryset

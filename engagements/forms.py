@@ -1,6 +1,8 @@
 """Formulaires du suivi. Les règles métier vivent dans les modèles (engagements/models/actions.py) ; les formulaires
 les appellent dans `clean()` pour expliquer un refus en français avant d'écrire, sans en garder de copie."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -13,11 +15,12 @@ from engagements.models.actions import (
     MOTIF_DESARCHIVAGE,
     MOTIF_VERDICT,
     referents_possibles,
+    verifier_calendrier,
     verifier_coherence,
     verifier_commentaire,
     verifier_date_effet,
 )
-from protocole.formulaires import Accessible
+from protocole.formulaires import Accessible, ChoixMultiples
 from protocole.models import Quartier
 from signataires.models import Organisation, Utilisateur
 
@@ -27,6 +30,22 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MontantField(forms.DecimalField):
+    """Un montant saisi à la française (« 1 234,50 ») comme à l'anglaise (« 1234.50 ») ; affiché à la française."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+    ESPACES = re.compile(r"[\s\u00a0\u202f]")  # espaces, insécables et fines insécables : séparateurs de milliers
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = self.ESPACES.sub("", value).replace(",", ".")
+        return super().to_python(value)
 
 
 def champ_avancement():
@@ -55,6 +74,7 @@ class DateEffetMixin(Accessible, forms.Form):
         help_text="Obligatoire quand l'action devient bloquée ou abandonnée.",
     )
     creation = None
+    protocole = None  # celui de l'action ou de l'obligation : la date d'effet reste dans sa plage des faits
 
     def appliquer(self, regle, **valeurs):
         """Appelle une règle du modèle ; ses erreurs s'attachent aux champs qu'elle nomme."""
@@ -66,7 +86,9 @@ class DateEffetMixin(Accessible, forms.Form):
     def clean(self):
         donnees = super().clean()
         if donnees.get("date_effet"):
-            self.appliquer(verifier_date_effet, date_effet=donnees["date_effet"], creation=self.creation)
+            self.appliquer(
+                verifier_date_effet, date_effet=donnees["date_effet"], protocole=self.protocole, creation=self.creation
+            )
         return donnees
 
 
@@ -123,6 +145,10 @@ class MiseAJourForm(VersionMixin, DateEffetMixin):
         )
         super().__init__(*args, **kwargs)
 
+    @property
+    def protocole(self):
+        return self.action.protocole  # lu seulement à la validation : la page ne paie pas de requête pour lui
+
     def clean(self):
         donnees = super().clean()
         statut = donnees.get("statut")
@@ -159,6 +185,8 @@ class ActionForm(VersionMixin, DateEffetMixin, forms.ModelForm):
             "statut",
             "avancement",
         ]
+        field_classes = {"budget": MontantField, "partenaires": ChoixMultiples, "quartiers": ChoixMultiples}
+        help_texts = {"budget": "En euros, par exemple 1 234,50."}
         widgets = {
             "date_debut": DateInput(),
             "echeance": DateInput(),
@@ -172,7 +200,7 @@ class ActionForm(VersionMixin, DateEffetMixin, forms.ModelForm):
     def __init__(self, *args, habilitation, **kwargs):
         self.habilitation = habilitation
         super().__init__(*args, **kwargs)
-        protocole = habilitation.protocole
+        protocole = self.protocole = habilitation.protocole
         self.creation = self.instance.date_creation if self.instance.pk else None
         obligations = obligations_ouvertes(habilitation)
         if self.instance.pk:
@@ -212,6 +240,12 @@ class ActionForm(VersionMixin, DateEffetMixin, forms.ModelForm):
             date_debut=donnees.get("date_debut"),
             echeance=donnees.get("echeance"),
         )
+        self.appliquer(
+            verifier_calendrier,
+            protocole=self.protocole,
+            date_debut=donnees.get("date_debut"),
+            echeance=donnees.get("echeance"),
+        )
         if donnees.get("tout_le_territoire") and donnees.get("quartiers"):
             donnees["quartiers"] = Quartier.objects.none()
         if not donnees.get("tout_le_territoire") and not donnees.get("quartiers"):
@@ -244,7 +278,8 @@ class VerdictForm(DateEffetMixin):
 
     field_order = ["valeur", "commentaire", "date_effet"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, protocole, **kwargs):
+        self.protocole = protocole
         super().__init__(*args, **kwargs)
         self.fields["commentaire"].label = "Motif"
         self.fields["commentaire"].required = True
@@ -262,6 +297,7 @@ class ArchivageForm(VersionMixin, DateEffetMixin):
         super().__init__(*args, **kwargs)
         self.creation = action.date_creation
         self.action_modifiee = action
+        self.protocole = action.protocole
         self.fields["commentaire"].required = True
         motif = MOTIF_DESARCHIVAGE if desarchiver else MOTIF_ARCHIVAGE
         self.fields["commentaire"].label = "Motif du désarchivage" if desarchiver else "Motif de l'archivage"

@@ -14,7 +14,6 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.module_loading import import_string
 
@@ -23,6 +22,7 @@ from engagements.forms import DateInput
 from engagements.models.actions import aujourd_hui
 from engagements.tableaux import Perimetre
 from protocole.formulaires import Accessible
+from protocole.models import jour
 
 MOIS_PAR_DEFAUT = 6
 PERIMETRES = [
@@ -45,10 +45,6 @@ class PerimetreInconnu(Http404):
     en français en ligne de commande."""
 
 
-def jour(date):
-    return date_format(date, "j F Y")
-
-
 def depuis_par_defaut(protocole, au=None):
     """La date de la dernière réunion du comité de pilotage avant `au` ; à défaut, six mois avant `au`."""
     return depuis_par_defaut_motive(protocole, au or aujourd_hui())[0]
@@ -60,15 +56,19 @@ def depuis_par_defaut_motive(protocole, au):
 
     La réunion vient d'un étage plus haut (le comité) : le réglage `DEPUIS_PAR_DEFAUT` nomme la fonction qui la
     donne (`comite.models.derniere_reunion`), lue à l'appel ; aucun module de `engagements` n'importe `comite`. Sans
-    ce réglage, six mois avant `au`."""
+    ce réglage, six mois avant `au`. Jamais avant le début du contrat de ville, comme un « depuis » choisi (une
+    réunion datée d'avant, saisie avant que la règle ne la refuse, se lit à ce début)."""
+    premier = protocole.premier_jour
     chemin = getattr(settings, "DEPUIS_PAR_DEFAUT", None)
     reunion = import_string(chemin)(protocole, au) if chemin else None
     if reunion is not None:
-        return reunion.date, reunion
+        return max(reunion.date, premier), reunion
     mois, annee = au.month - MOIS_PAR_DEFAUT, au.year
     if mois <= 0:
         mois, annee = mois + 12, annee - 1
-    return datetime.date(annee, mois, min(au.day, calendar.monthrange(annee, mois)[1])), None
+    if annee < protocole.annee_debut:  # et jamais l'an 0, qui n'existe pas
+        return premier, None
+    return max(datetime.date(annee, mois, min(au.day, calendar.monthrange(annee, mois)[1])), premier), None
 
 
 def lire_date(valeur, champ):
@@ -83,19 +83,10 @@ def lire_date(valeur, champ):
         ) from None
 
 
-def verifier_au(au):
-    if au > aujourd_hui():
-        raise ValidationError(f"« État au » ne peut pas être dans le futur ({jour(au)}).", code="futur")
-
-
-def verifier_debut(date, champ, protocole):
-    """Rien ne précède le 1er janvier de la première année du contrat de ville."""
-    debut = datetime.date(protocole.annee_debut, 1, 1)
-    if date < debut:
-        raise ValidationError(
-            f"« {LIBELLES[champ]} » ne peut pas précéder le {jour(debut)}, début du contrat de ville ({jour(date)}).",
-            code="avant",
-        )
+def verifier_jour(date, champ, protocole):
+    """« État au » et « évolutions depuis » sont des faits : ni dans le futur ni avant le début du contrat de ville
+    (`Protocole.plage_des_faits`, qui dit la plage permise dans son refus)."""
+    protocole.plage_des_faits(aujourd_hui()).verifier(date, f"« {LIBELLES[champ]} »")
 
 
 def verifier_ordre(depuis, au):
@@ -191,15 +182,14 @@ class PeriodeForm(Accessible, forms.Form):
         if not self.cleaned_data["au"]:
             return None
         au = lire_date(self.cleaned_data["au"], "au")
-        verifier_au(au)
-        verifier_debut(au, "au", self.protocole)
+        verifier_jour(au, "au", self.protocole)
         return au
 
     def clean_depuis(self):
         if not self.cleaned_data["depuis"]:
             return None
         depuis = lire_date(self.cleaned_data["depuis"], "depuis")
-        verifier_debut(depuis, "depuis", self.protocole)
+        verifier_jour(depuis, "depuis", self.protocole)
         return depuis
 
     def clean(self):

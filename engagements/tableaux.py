@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 
 from engagements.models import Action, Bloc, Champ, Entree, EntreeQuartier, Obligation, Statut, ValeurVerdict
 from engagements.models.actions import STATUTS_CLOS, aujourd_hui, debut_du_jour
-from engagements.models.journal import CORRECTIONS
+from engagements.models.journal import HORS_NOUVELLES
 from signataires.models import Organisation, Partie, Utilisateur
 
 JOURS_SANS_NOUVELLES = 90
@@ -35,12 +35,12 @@ def sans_nouvelles(au):
     the 90 days up to D: its latest journal entry *recorded* on or before D (whatever that entry's effect date) was
     recorded on a day more than 90 days before D (exactly 90 days: not yet). Days are counted in Europe/Paris.
     Today is D = today: there is no second, datetime-based rule. Corrections (title, description, start date,
-    budget, partners: `journal.CORRECTIONS`) are journaled but are not news about the action's progress: they are
-    ignored here.
+    budget, partners) and the redaction of a comment are journaled but are not news about the action's progress
+    (`journal.HORS_NOUVELLES`): they are ignored here.
 
     Sans nouvelles le jour D : ouverte ce jour-là, et sa dernière entrée de journal enregistrée le jour D ou avant
     (quelle que soit sa date d'effet) l'a été plus de 90 jours avant D, jours comptés à Paris ; les corrections (titre,
-    description, début, budget, partenaires) n'en sont pas, elles ne comptent pas. Une action archivée
+    description, début, budget, partenaires) et les caviardages n'en sont pas, ils ne comptent pas. Une action archivée
     n'est jamais comptée ; une action dont rien n'était encore enregistré le jour D non plus. Condition sur un
     `etat_au(au)`, dont `nouvelles_au` est le moment de cette dernière entrée."""
     limite = debut_du_jour(au - datetime.timedelta(days=JOURS_SANS_NOUVELLES))
@@ -390,7 +390,7 @@ class Evolutions:
 
 def evolutions(perimetre, depuis, au, limite=20):
     """Ce qui a changé entre `depuis` et `au` (dates d'effet incluses), d'après le journal : deux requêtes et une
-    pour les quartiers des entrées affichées. Les corrections (`CORRECTIONS`) n'en sont pas."""
+    pour les quartiers des entrées affichées. Les corrections et les caviardages (`HORS_NOUVELLES`) n'en sont pas."""
     actions = perimetre.actions(au).values("pk")
     obligations = perimetre.obligations().values("pk")
     periode = Entree.objects.filter(protocole=perimetre.protocole, date_effet__gte=depuis, date_effet__lte=au)
@@ -405,7 +405,8 @@ def evolutions(perimetre, depuis, au, limite=20):
     )
     # Les entrées d'état initial écrites avec la création se lisent dans la ligne « création ».
     etat_initial = Q(version=1) & ~Q(champ=Champ.CREATION)
-    # Les corrections (titre, budget…) ne sont pas des évolutions du suivi : la frise ne les montre pas.
-    entrees = periode.exclude(etat_initial).exclude(champ__in=CORRECTIONS)
+    # Les corrections (titre, budget…) et les caviardages ne sont pas des évolutions du suivi : la frise ne les
+    # montre pas.
+    entrees = periode.exclude(etat_initial).exclude(champ__in=HORS_NOUVELLES)
     entrees = list(entrees.pour_affichage(corrections=False).recentes()[:limite])
     return Evolutions(depuis=depuis, au=au, entrees=entrees, **chiffres)

@@ -1,6 +1,10 @@
-"""Le rendu accessible des formulaires : classes Bootstrap, aide et erreurs reliées au champ par aria-describedby."""
+"""Le rendu accessible des formulaires : classes Bootstrap, aide et erreurs reliées au champ par aria-describedby ;
+les choix multiples qui refusent un identifiant impossible avant de le demander à la base."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+PLUS_GRAND_IDENTIFIANT = 2**63 - 1  # BigAutoField
 
 SANS_CLASSE = (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.HiddenInput)
 
@@ -29,3 +33,18 @@ class Accessible:
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
             decrit = widget.attrs.get("aria-describedby", "")
             widget.attrs["aria-describedby"] = f"{decrit} {self[nom].auto_id}-erreur".strip()
+
+
+class ChoixMultiples(forms.ModelMultipleChoiceField):
+    """Un choix multiple d'objets (quartiers, partenaires, obligations…) qui refuse, comme une valeur inconnue, un
+    identifiant qui n'est pas un entier que la base peut tenir : SQLite lève OverflowError (une erreur 500) sur un
+    `IN` de 99999999999999999999, où Django ne protège que les comparaisons simples."""
+
+    def _check_values(self, value):
+        for pk in value:
+            texte = str(pk)
+            if not (texte.isascii() and texte.isdigit() and int(texte) <= PLUS_GRAND_IDENTIFIANT):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": texte}
+                )
+        return super()._check_values(value)

@@ -2,9 +2,55 @@
 données. Le rez-de-chaussée : ses modèles ne pointent vers aucune autre application (le comité de pilotage est dans
 `comite`)."""
 
+import datetime
 import uuid
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+
+# Un début, une échéance ou un comité se prévoient jusqu'au 31 décembre de l'année en cours + ANNEES_D_AVANCE :
+# au-delà, c'est une faute de frappe (20226 pour 2026), que les calculs de dates ne supporteraient d'ailleurs pas.
+ANNEES_D_AVANCE = 10
+
+
+def jour(date):
+    """Une date en toutes lettres, comme les messages la disent : « 1 janvier 2015 »."""
+    return date_format(date, "j F Y")
+
+
+@dataclass(frozen=True)
+class Plage:
+    """Les dates qu'une saisie accepte, bornes comprises, et le refus dit en français avec la plage permise.
+
+    Construite par `Protocole.plage_des_faits` ou `Protocole.plage_des_previsions`, seules à fixer les bornes."""
+
+    debut: datetime.date
+    fin: datetime.date
+    fin_dite: str  # « à aujourd'hui (…) » ou « au 31 décembre … »
+    refus_apres: str  # « être dans le futur » ou « dépasser le 31 décembre … »
+
+    def __contains__(self, date):
+        return self.debut <= date <= self.fin
+
+    @property
+    def permise(self):
+        return f"dates possibles du {jour(self.debut)} {self.fin_dite}"
+
+    def verifier(self, date, sujet):
+        """ValidationError si `date` sort de la plage ; `sujet` nomme le champ en tête de phrase (« L'échéance »)."""
+        if date < self.debut:
+            raise ValidationError(
+                f"{sujet} ne peut pas précéder le {jour(self.debut)}, début du contrat de ville ({jour(date)}) : "
+                f"{self.permise}.",
+                code="avant",
+            )
+        if date > self.fin:
+            raise ValidationError(
+                f"{sujet} ne peut pas {self.refus_apres} ({jour(date)}) : {self.permise}.", code="apres"
+            )
 
 
 class ProtocoleManager(models.Manager):
@@ -42,6 +88,27 @@ class Protocole(models.Model):
     @property
     def periode(self):
         return f"{self.annee_debut}-{self.annee_fin}"
+
+    # -- les bornes de la saisie --------------------------------------------------------------------------------------
+    # Définies ici une seule fois : les règles d'une action (engagements/models/actions.py), le lecteur de la période
+    # (engagements/periode.py), le filtre « sans mise à jour depuis » et la date d'une réunion du comité les lisent.
+
+    @property
+    def premier_jour(self):
+        """Le 1er janvier de la première année du contrat de ville : aucune date saisie ne le précède."""
+        return datetime.date(self.annee_debut, 1, 1)
+
+    def plage_des_faits(self, aujourd_hui=None):
+        """Ce qui a eu lieu (date d'effet, « état au », « évolutions depuis », « sans mise à jour depuis ») : du
+        premier jour du contrat à aujourd'hui (à Paris, ou le jour donné)."""
+        aujourd_hui = aujourd_hui or timezone.localdate()
+        return Plage(self.premier_jour, aujourd_hui, f"à aujourd'hui ({jour(aujourd_hui)})", "être dans le futur")
+
+    def plage_des_previsions(self, aujourd_hui=None):
+        """Ce qui se prévoit (début et échéance d'une action, date d'une réunion du comité) : du premier jour du
+        contrat au 31 décembre de l'année en cours + ANNEES_D_AVANCE."""
+        fin = datetime.date((aujourd_hui or timezone.localdate()).year + ANNEES_D_AVANCE, 12, 31)
+        return Plage(self.premier_jour, fin, f"au {jour(fin)}", f"dépasser le {jour(fin)}")
 
 
 class VersionDonnees(models.Model):

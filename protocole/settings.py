@@ -142,6 +142,10 @@ DATABASES = {
         conn_max_age=int(_env.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Le moteur de Django, dont le vidage (flush, entre deux tests) retire puis repose les déclencheurs qui tiennent
+    # le journal en ajout seul : sans lui, ses DELETE seraient refusés (protocole/db/sqlite3/base.py).
+    DATABASES["default"]["ENGINE"] = "protocole.db.sqlite3"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Le JIT de PostgreSQL compilait 200 à 400 ms des requêtes qui s'exécutent en quelques ms (docs/benchmarks.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"

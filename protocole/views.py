@@ -1,11 +1,16 @@
-"""Pages publiques du protocole dans son ensemble : accueil, quartiers, choix du protocole affiché ; `/sante/`."""
+"""Pages publiques du protocole dans son ensemble : accueil, quartiers, choix du protocole affiché ; `/sante/` ; la
+page d'une requête invalide (400)."""
 
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db.models import Count, Prefetch
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template import loader
+from django.template.defaultfilters import filesizeformat
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
@@ -75,3 +80,15 @@ def sante(request):
     """Pour la supervision et le banc d'essai : répond « ok » sans rien demander à la base (le middleware du
     protocole courant, lui, fait sa requête habituelle)."""
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+def requete_invalide(request, exception):
+    """La page 400 (`handler400`), rendue comme celle de Django sans requête ni base : une requête trop volumineuse
+    (DATA_UPLOAD_MAX_MEMORY_SIZE, DATA_UPLOAD_MAX_NUMBER_FIELDS) le dit, avec les limites, en français."""
+    contexte = {
+        "trop_grande": isinstance(exception, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)),
+        "taille_maximale": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        and filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
+        "champs_maximum": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+    }
+    return HttpResponseBadRequest(loader.render_to_string("400.html", contexte))

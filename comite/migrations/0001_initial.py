@@ -31,8 +31,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('engagements', '0005_journal_corrections'),
-        ('protocole', '0005_comite_demenage'),
+        ('engagements', '0006_journal_en_ajout_seul'),
+        ('protocole', '0006_comite_demenage'),
         ('signataires', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -14,7 +14,7 @@ from engagements.models.journal import (
     CHAMP_PAR_NOM,
     COLONNES,
     CORRECTION_PAR_NOM,
-    CORRECTIONS,
+    HORS_NOUVELLES,
     Champ,
     Entree,
     EntreePartenaire,
@@ -109,7 +109,7 @@ class ActionQuerySet(models.QuerySet):
             entree_quartiers_au=dernier(Champ.QUARTIERS, "id"),
             nouvelles_au=Subquery(
                 Entree.objects.filter(action=OuterRef("pk"), enregistre_le__lt=debut_du_jour(date + UN_JOUR))
-                .exclude(champ__in=CORRECTIONS)
+                .exclude(champ__in=HORS_NOUVELLES)
                 .order_by("-enregistre_le")
                 .values("enregistre_le")[:1]
             ),
@@ -197,7 +197,7 @@ class Action(models.Model):
     def creer(cls, *, auteur, date_effet, commentaire="", quartiers=(), partenaires=(), maintenant=None, **champs):
         """Crée l'action et écrit son entrée de création et l'état initial de chaque champ suivi."""
         maintenant = maintenant or timezone.now()
-        verifier_date_effet(date_effet, maintenant=maintenant)
+        verifier_date_effet(date_effet, protocole=champs["protocole"], maintenant=maintenant)
         with transaction.atomic():
             action = cls(date_creation=date_effet, maj_le=maintenant, **champs)
             verifier_commentaire(None, action.statut, commentaire)
@@ -206,6 +206,9 @@ class Action(models.Model):
                 avancement=action.avancement,
                 date_debut=action.date_debut,
                 echeance=action.echeance,
+            )
+            verifier_calendrier(
+                action.protocole, date_debut=action.date_debut, echeance=action.echeance, maintenant=maintenant
             )
             verifier_referent(action.protocole_id, action.referent_id)
             action.full_clean(exclude=["quartiers", "partenaires"])
@@ -253,10 +256,18 @@ class Action(models.Model):
             if version is not None and int(version) != action.version:
                 recentes = action.journal.filter(version__gt=int(version)).pour_affichage().recentes()
                 raise ConflitDeVersion(action, list(recentes))
-            verifier_date_effet(date_effet, creation=action.date_creation, maintenant=maintenant)
+            verifier_date_effet(
+                date_effet, protocole=self.protocole, creation=action.date_creation, maintenant=maintenant
+            )
             verifier_modifiable(action.archivee, changements, libres, partenaires)
             # La borne vaut pour la valeur demandée, même antidatée sans effet sur la ligne : elle entre au journal.
             verifier_coherence(avancement=changements.get("avancement"))
+            verifier_calendrier(
+                self.protocole,
+                date_debut=changements.get("date_debut", (libres or {}).get("date_debut")),
+                echeance=changements.get("echeance"),
+                maintenant=maintenant,
+            )
             if "referent" in changements:
                 referent = changements["referent"]
                 if (referent.pk if isinstance(referent, models.Model) else referent) != action.referent_id:
@@ -399,11 +410,14 @@ MESSAGE_REFERENT = (
 )
 
 
-def verifier_date_effet(date_effet, *, creation=None, maintenant=None):
-    """Un changement ne prend pas effet dans le futur (aujourd'hui se lit à Paris, à l'instant `maintenant`), ni
-    avant la création de l'action (`creation`, absente pour une action à créer ou un verdict)."""
-    if date_effet > timezone.localdate(maintenant):
-        raise ValidationError({"date_effet": "La date d'effet ne peut pas être dans le futur."})
+def verifier_date_effet(date_effet, *, protocole, creation=None, maintenant=None):
+    """Un changement prend effet dans la plage des faits du protocole (`Protocole.plage_des_faits` : du début du
+    contrat de ville à aujourd'hui, lu à Paris à l'instant `maintenant`), jamais avant la création de l'action
+    (`creation`, absente pour une action à créer ou un verdict)."""
+    try:
+        protocole.plage_des_faits(timezone.localdate(maintenant)).verifier(date_effet, "La date d'effet")
+    except ValidationError as erreur:
+        raise ValidationError({"date_effet": erreur}) from None
     if creation and date_effet < creation:
         raise ValidationError(
             {"date_effet": f"La date d'effet ne peut pas précéder la création de l'action ({creation:%d/%m/%Y})."}
@@ -447,6 +461,22 @@ def verifier_coherence(*, statut=None, avancement=None, date_debut=None, echeanc
         erreurs["avancement"] = "Une action réalisée est avancée à 100 %."
     if date_debut and echeance and echeance < date_debut:
         erreurs["echeance"] = "L'échéance ne peut pas précéder le début."
+    if erreurs:
+        raise ValidationError(erreurs)
+
+
+def verifier_calendrier(protocole, *, date_debut=None, echeance=None, maintenant=None):
+    """Le début et l'échéance se prévoient dans la plage du protocole (`Protocole.plage_des_previsions` : du début
+    du contrat de ville au 31 décembre de l'année en cours + 10). Seuls les champs donnés sont vérifiés ; toutes les
+    erreurs sont levées ensemble, chacune sur son champ."""
+    plage = protocole.plage_des_previsions(timezone.localdate(maintenant))
+    erreurs = {}
+    for champ, valeur, sujet in (("date_debut", date_debut, "Le début"), ("echeance", echeance, "L'échéance")):
+        if valeur is not None:
+            try:
+                plage.verifier(valeur, sujet)
+            except ValidationError as erreur:
+                erreurs[champ] = erreur
     if erreurs:
         raise ValidationError(erreurs)
 

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import formats, timezone
 
-from protocole.models import Protocole, Quartier
+from protocole import ajout_seul
+from protocole.models import Protocole, Quartier, VersionDonnees
 from signataires.models import Organisation
 
 ORDRE_RECENT = ("-date_effet", "-enregistre_le", "-id")
@@ -32,12 +33,17 @@ class Champ(models.TextChoices):
     DEBUT = "date_debut", "début"
     BUDGET = "budget", "budget"
     PARTENAIRES = "partenaires", "partenaires"
+    CAVIARDAGE = "caviardage", "caviardage"
 
 
 # Les corrections : ce qui décrit l'action sans dire où elle en est. Elles entrent au journal (qui, quand, avant →
 # après) mais ne sont pas des nouvelles de son avancement : la règle « sans nouvelles » (`etat_au`, `nouvelles_au`) ne
 # les compte pas, et elles ne changent pas `Action.maj_le`.
 CORRECTIONS = (Champ.TITRE, Champ.DESCRIPTION, Champ.DEBUT, Champ.BUDGET, Champ.PARTENAIRES)
+# Ce qui n'est pas une nouvelle de l'action, pour « sans nouvelles » (`nouvelles_au`) et les évolutions d'une
+# période : ses corrections, et le caviardage d'un commentaire (`manage.py caviarder_commentaire`), qui retouche le
+# journal sans rien dire de l'action.
+HORS_NOUVELLES = (*CORRECTIONS, Champ.CAVIARDAGE)
 
 
 class ValeurVerdict(models.TextChoices):
@@ -102,7 +108,8 @@ class EntreeQuerySet(models.QuerySet):
 
     def pour_affichage(self, corrections=True):
         """Tout ce qu'une frise du journal affiche, en un nombre fixe de requêtes. `corrections=False` : la frise ne
-        montre pas les corrections (elles en sont écartées), leurs partenaires ne sont pas lus."""
+        montre ni les corrections ni les caviardages (`HORS_NOUVELLES` en sont écartées) ; leurs partenaires et
+        l'entrée caviardée ne sont pas lus."""
         entrees = self.select_related(
             "auteur",
             "action",
@@ -116,13 +123,15 @@ class EntreeQuerySet(models.QuerySet):
         ).prefetch_related(models.Prefetch("quartiers", queryset=EntreeQuartier.objects.select_related("quartier")))
         if not corrections:
             return entrees
-        return entrees.prefetch_related(
+        return entrees.select_related("caviardee").prefetch_related(
             models.Prefetch("partenaires", queryset=EntreePartenaire.objects.select_related("organisation"))
         )
 
 
 class Entree(models.Model):
-    """Une entrée du journal, en ajout seul : l'interface ne la modifie ni ne la supprime jamais."""
+    """Une entrée du journal, en ajout seul : ni l'interface ni la base ne la modifient ou ne la suppriment (des
+    déclencheurs refusent UPDATE et DELETE, `protocole.ajout_seul`). Une erreur se corrige par une nouvelle entrée ;
+    seul son commentaire peut être caviardé, par `manage.py caviarder_commentaire`, qui l'écrit au journal."""
 
     protocole = models.ForeignKey(Protocole, on_delete=models.PROTECT, related_name="+")
     action = models.ForeignKey(
@@ -139,6 +148,10 @@ class Entree(models.Model):
     )
     commentaire = models.TextField("commentaire", blank=True)
     version = models.PositiveIntegerField("version de l'action", null=True, blank=True)
+    # Pour un caviardage : l'entrée dont le commentaire a été remplacé (jamais le texte retiré).
+    caviardee = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="caviardages", verbose_name="caviardée"
+    )
 
     statut_avant = models.CharField(max_length=10, blank=True)
     statut_apres = models.CharField(max_length=10, blank=True)
@@ -194,12 +207,61 @@ class Entree(models.Model):
     def __str__(self):
         return f"{self.date_effet} {self.get_champ_display()}"
 
+    def caviarder(self, *, auteur, texte, maintenant=None):
+        """Remplace en place le commentaire de cette entrée par `texte` (droit à l'effacement : une donnée
+        personnelle écrite par erreur), par le seul chemin que la base laisse ouvert (`ajout_seul.caviarder`), et
+        écrit au journal une entrée de caviardage : qui, quand, quelle entrée, jamais le texte retiré. Le verdict
+        courant qui reprend ce motif est remplacé aussi. Renvoie l'entrée de caviardage.
+
+        Les droits (un administrateur du protocole) se vérifient avant : `engagements.acces.peut_caviarder`."""
+        texte = (texte or "").strip()
+        if not texte:
+            raise ValidationError(
+                {
+                    "texte": "Le texte de remplacement est vide : dites ce qui remplace le commentaire (par exemple "
+                    "« [Commentaire retiré à la demande de la personne concernée.] »)."
+                }
+            )
+        maintenant = maintenant or timezone.now()
+        with transaction.atomic():
+            ancien = Entree.objects.filter(pk=self.pk).values_list("commentaire", flat=True).get()
+            if not ancien:
+                raise ValidationError({"texte": f"L'entrée n° {self.pk} n'a pas de commentaire : rien à caviarder."})
+            if ancien == texte:
+                raise ValidationError(
+                    {"texte": f"Le commentaire de l'entrée n° {self.pk} est déjà ce texte : rien à caviarder."}
+                )
+            ajout_seul.caviarder(Entree, self.pk, "commentaire", texte)
+            if self.champ == Champ.VERDICT:
+                # Le verdict courant garde le motif de la dernière entrée de verdict : s'il vient de celle-ci, il
+                # porte le même texte.
+                Verdict.objects.filter(
+                    obligation_id=self.obligation_id, enregistre_le=self.enregistre_le, motif=ancien
+                ).update(motif=texte)
+            trace = Entree.objects.create(
+                protocole_id=self.protocole_id,
+                action_id=self.action_id,
+                obligation_id=self.obligation_id,
+                champ=Champ.CAVIARDAGE,
+                date_effet=timezone.localdate(maintenant),
+                enregistre_le=maintenant,
+                auteur=auteur,
+                caviardee=self,
+            )
+            # Une écriture en place ne déclenche aucun signal : les rapports gardés en cache doivent être refaits.
+            VersionDonnees.monter([self.protocole_id])
+        self.commentaire = texte
+        return trace
+
     def valeurs(self):
         """(avant, après) lisibles en français, pour la frise et les rapports."""
         if self.champ == Champ.QUARTIERS:
             return (self._quartiers_lisibles(False), self._quartiers_lisibles(True))
         if self.champ == Champ.PARTENAIRES:
             return (self._partenaires_lisibles(False), self._partenaires_lisibles(True))
+        if self.champ == Champ.CAVIARDAGE:
+            cible = self.caviardee
+            return (None, f"commentaire de l'entrée du {_date_courte(cible.date_effet)} ({cible.get_champ_display()})")
         if self.champ not in COLONNES:
             return (None, None)
         return tuple(self._lisible(getattr(self, colonne.removesuffix("_id"))) for colonne in COLONNES[self.champ][1:])
@@ -222,7 +284,7 @@ class Entree(models.Model):
         if self.champ == Champ.BUDGET:
             return f"{formats.number_format(valeur, 2, use_l10n=True, force_grouping=True)} €"
         if self.champ == Champ.DEBUT:
-            return formats.date_format(valeur, "SHORT_DATE_FORMAT")
+            return _date_courte(valeur)
         return valeur
 
     def _quartiers_lisibles(self, apres):
@@ -237,6 +299,10 @@ class Entree(models.Model):
     def _partenaires_lisibles(self, apres):
         noms = [ep.organisation.nom for ep in self.partenaires.all() if ep.apres == apres]
         return ", ".join(sorted(noms)) or "aucun"
+
+
+def _date_courte(date):
+    return formats.date_format(date, "SHORT_DATE_FORMAT")
 
 
 class EntreePartenaire(models.Model):
@@ -296,7 +362,7 @@ class Verdict(models.Model):
         None si rien ne change."""
         from engagements.models.actions import MOTIF_VERDICT, verifier_date_effet, verifier_motif
 
-        verifier_date_effet(date_effet, maintenant=maintenant or timezone.now())
+        verifier_date_effet(date_effet, protocole=obligation.protocole, maintenant=maintenant or timezone.now())
         verifier_motif(motif, MOTIF_VERDICT)
         if valeur not in ValeurVerdict.values:
             raise ValidationError({"valeur": "Verdict inconnu."})

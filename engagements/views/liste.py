@@ -1,9 +1,8 @@
 """La liste des actions du protocole (filtres, tri, pagination, exports) et « Mes actions »."""
 
 from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
-from django_tables2 import RequestConfig
 
 from engagements.acces import actions_lisibles, peut_creer
 from engagements.exports import EXPORTS
@@ -13,6 +12,21 @@ from engagements.tables import TableActions
 from protocole.acces import membre_requis
 
 PAR_PAGE = 25
+TAILLES_DE_PAGE = (25, 50, 100)  # celles que propose la liste ; toute autre est refusée
+
+
+def _par_page(request):
+    """(taille de page, refus) : `?per_page=` parmi TAILLES_DE_PAGE, sinon PAR_PAGE et le refus dit en français."""
+    demande = request.GET.get("per_page")
+    if demande is None or demande == "":
+        return PAR_PAGE, None
+    if demande.strip() in {str(taille) for taille in TAILLES_DE_PAGE}:
+        return int(demande), None
+    possibles = ", ".join(str(taille) for taille in TAILLES_DE_PAGE[:-1]) + f" ou {TAILLES_DE_PAGE[-1]}"
+    return PAR_PAGE, (
+        f"Nombre d'actions par page non reconnu (« {demande[:20]} ») : choisissez {possibles}. "
+        f"La liste est affichée par {PAR_PAGE}."
+    )
 
 
 def _pour_affichage(actions):
@@ -24,6 +38,13 @@ def _pour_affichage(actions):
         .select_related("pilote", "referent")
         .prefetch_related("quartiers", "partenaires")
     )
+
+
+def _tri(request, table):
+    """Le tri demandé (`?sort=nom` ou `-nom`), réduit aux colonnes triables du tableau : un nom inconnu est ignoré
+    plutôt que confié à django-tables2, qui lit « . » comme un chemin d'attribut."""
+    triables = {colonne.name for colonne in table.columns if colonne.orderable}
+    return [tri for tri in request.GET.getlist(table.prefixed_order_by_field) if tri.removeprefix("-") in triables]
 
 
 def _lien_export(request, format_):
@@ -40,10 +61,20 @@ def actions(request):
     filtre = FiltreActions(request.GET, queryset=_pour_affichage(actions_lisibles(request)), request=request)
     table = TableActions(filtre.qs)
     exporter = EXPORTS.get(request.GET.get("export"))
+    if exporter and not filtre.is_valid():
+        # Des filtres refusés ne s'appliquent pas : l'export donnerait plus que demandé. La liste dit pourquoi.
+        parametres = request.GET.copy()
+        parametres.pop("export")
+        return redirect(f"{request.path}?{parametres.urlencode()}")
+    table.request = request
+    if tri := _tri(request, table):
+        table.order_by = tri
     if exporter:
-        RequestConfig(request, paginate=False).configure(table)
         return exporter(table.data.data, request.protocole)
-    RequestConfig(request, paginate={"per_page": PAR_PAGE}).configure(table)
+    par_page, refus_par_page = _par_page(request)
+    table.paginate(per_page=par_page)
+    # Une page illisible montre la première, une page au-delà de la dernière montre la dernière.
+    table.page = table.paginator.get_page(request.GET.get("page"))
     filtre_actif = any(request.GET.get(nom) for nom in filtre.filters)
     if not filtre_actif:
         table.empty_text = "Aucune action n'est encore suivie dans ce protocole."
@@ -58,6 +89,9 @@ def actions(request):
             "export_csv": _lien_export(request, "csv"),
             "export_xlsx": _lien_export(request, "xlsx"),
             "filtre_actif": filtre_actif,
+            "par_page": par_page,
+            "tailles_de_page": TAILLES_DE_PAGE,
+            "refus_par_page": refus_par_page,
         },
     )
 

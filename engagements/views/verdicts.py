@@ -29,7 +29,7 @@ def execution(request, obligation, form=None):
         "verdict": Verdict.objects.filter(obligation=obligation).select_related("auteur").first(),
         "historique_verdicts": historique.recentes(),
         "peut_donner_verdict": donne_verdict,
-        "verdict_form": (VerdictForm() if form is None else form) if donne_verdict else None,
+        "verdict_form": (VerdictForm(protocole=request.protocole) if form is None else form) if donne_verdict else None,
         "peut_creer": peut_creer(habilitation),
     }
 
@@ -40,7 +40,7 @@ def execution(request, obligation, form=None):
 @require_POST
 def verdict(request, pk):
     obligation = get_obligation(request, pk)
-    form = VerdictForm(request.POST)
+    form = VerdictForm(request.POST, protocole=request.protocole)
     if form.is_valid():
         d = form.cleaned_data
         try:

@@ -20,6 +20,7 @@ from comite.acces import peut_preparer_comite, peut_viser
 from comite.models import Decision, RapportArchive, Reunion, Visa
 from engagements.models import Obligation, Statut
 from engagements.tableaux import Perimetre
+from protocole import ajout_seul
 from tests.factories import (
     ObligationFactory,
     OrganisationFactory,
@@ -406,10 +407,13 @@ def test_a_tampered_archive_is_refused_with_a_french_error_and_logged(client, co
     client.force_login(coordination)
     geler(client, reunion)
     archive = version(reunion, 1)
-    # Une modification hors de l'application, que le modèle ne peut pas empêcher.
-    # Une altération hors de l'application (en base directement) : le modèle, lui, refuse toute modification.
+    # Une altération hors de l'application : le modèle refuse toute modification, la base aussi (ses déclencheurs,
+    # protocole/ajout_seul.py) ; il faut d'abord les retirer, comme le pourrait qui tient la base. L'empreinte est la
+    # dernière défense. Le retrait est annulé avec la transaction du test.
+    table = RapportArchive._meta.db_table
     with connection.cursor() as curseur:
-        table = RapportArchive._meta.db_table
+        for requete in ajout_seul.sql_retirer(connection, table):
+            curseur.execute(requete)
         curseur.execute(f"UPDATE {table} SET contenu = %s WHERE id = %s", [b"%PDF-1.7 falsifie", archive.pk])
     with caplog.at_level(logging.ERROR, logger="comite.views"):
         reponse = client.get(reverse("archive", args=[archive.pk]))

@@ -106,7 +106,8 @@ def test_realise_requires_one_hundred_percent_and_the_effect_date_cannot_be_in_t
         mise_a_jour(action, statut=Statut.REALISE, avancement=90, date_effet=demain),
     )
     assertContains(reponse, "Une action réalisée est avancée à 100 %.")
-    assertContains(reponse, "La date d&#x27;effet ne peut pas être dans le futur.")
+    assertContains(reponse, "La date d&#x27;effet ne peut pas être dans le futur (")
+    assertContains(reponse, "dates possibles du 1 janvier 2015 à aujourd&#x27;hui")
     assert Action.objects.get(pk=action.pk).version == 1
 
 

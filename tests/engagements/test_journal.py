@@ -150,6 +150,28 @@ def test_same_day_entries_are_ordered_by_recording_moment(action, auteur):
     assert action.avancement == 25
 
 
+def test_a_mistake_is_corrected_by_a_compensating_entry_at_the_same_effect_date(action, auteur):
+    """README, « Corriger le journal » : l'entrée fautive reste au journal ; la correction, à la même date d'effet et
+    enregistrée après elle, l'emporte à toute date."""
+    action.enregistrer(auteur=auteur, date_effet=jour(10), statut=Statut.EN_COURS, avancement=40)
+    fautives = action.enregistrer(auteur=auteur, date_effet=jour(20), statut=Statut.REALISE, avancement=100)
+    corrections = action.enregistrer(
+        auteur=auteur,
+        date_effet=jour(20),
+        statut=Statut.EN_COURS,
+        avancement=40,
+        commentaire="Saisie erronée : l'action n'est pas terminée.",
+    )
+    assert [(e.statut_avant, e.statut_apres) for e in corrections if e.champ == Champ.STATUT] == [
+        ("realise", "en_cours")
+    ]
+    assert [(etat(action, jour(n)).statut_au, etat(action, jour(n)).avancement_au) for n in (10, 20, 30)] == [
+        ("en_cours", 40)
+    ] * 3
+    assert Entree.objects.filter(pk__in=[e.pk for e in fautives]).count() == 2
+    assert_action_egale_au_journal(action)
+
+
 def test_a_change_cannot_take_effect_in_the_future_nor_before_creation(action, auteur):
     with pytest.raises(ValidationError, match="futur"):
         action.enregistrer(auteur=auteur, date_effet=datetime.date.today() + datetime.timedelta(days=1), avancement=5)

@@ -66,11 +66,16 @@ def _en_ligne_de_commande(options, tmp_path):
 @pytest.mark.parametrize(
     ("parametres", "message"),
     [
-        ({"au": DEMAIN.isoformat()}, "« État au » ne peut pas être dans le futur ({})."),
+        (
+            {"au": DEMAIN.isoformat()},
+            "« État au » ne peut pas être dans le futur ({demain}) : dates possibles du 1 janvier 2015 à aujourd'hui "
+            "({aujourdhui}).",
+        ),
         ({"au": "30/06/2025"}, "« État au » n'est pas une date reconnue (« 30/06/2025 ») : attendu AAAA-MM-JJ"),
         (
             {"au": "0001-01-01"},
-            "« État au » ne peut pas précéder le 1 janvier 2015, début du contrat de ville (1 janvier 0001).",
+            "« État au » ne peut pas précéder le 1 janvier 2015, début du contrat de ville (1 janvier 0001) : dates "
+            "possibles du 1 janvier 2015 à aujourd'hui ({aujourdhui}).",
         ),
         (
             {"au": "2025-06-30", "depuis": "2025-07-01"},
@@ -82,7 +87,7 @@ def _en_ligne_de_commande(options, tmp_path):
 def test_the_same_date_error_reads_the_same_on_every_page_and_in_the_command(
     client_membre, protocole, tmp_path, parametres, message
 ):
-    message = message.format(date_format(DEMAIN, "j F Y"))
+    message = message.format(demain=date_format(DEMAIN, "j F Y"), aujourdhui=date_format(AUJOURDHUI, "j F Y"))
     assert message in _sur_le_tableau(client_membre, parametres), "tableau de bord"
     assert message in _sur_le_formulaire(client_membre, parametres), "page /rapports/"
     assert message in _au_telechargement(client_membre, parametres), "lien de téléchargement"

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('protocole', '0004_version_donnees'),
+        ('protocole', '0005_archives_gelees'),
     ]
 
     operations = [
