@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -215,6 +216,7 @@ def test_a_postgresql_restart_under_load_gives_errors_only_while_it_is_down_and_
         "maj_confirmees": len(confirmees),
         "maj_confirmees_apres": sum(1 for _c, moment in confirmees if moment > pret),
         "duree_mediane_ms": round(1000 * statistics.median(r.fin - r.debut for r in requetes if r.reussie)),
+        "statuts_en_erreur": dict(Counter(str(r.statut).split(":")[0] for r in erreurs)),
     }
     print(f"\npanne PostgreSQL : {json.dumps(mesures)}")
 
