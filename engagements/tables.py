@@ -97,8 +97,8 @@ class TableActions(tables.Table):
     def render_avancement(self, value):
         return format_html(
             '<div class="d-flex align-items-center gap-2">'
-            '<div class="progress flex-shrink-0" style="width: 4rem; height: 0.5rem" aria-hidden="true">'
-            '<div class="progress-bar" style="width: {}%"></div></div>{} %</div>',
+            '<progress class="avancement avancement-court flex-shrink-0" aria-hidden="true" value="{}" max="100">'
+            "</progress>{} %</div>",
             value,
             value,
         )

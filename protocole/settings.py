@@ -7,11 +7,13 @@ complète jamais à moitié une configuration venue d'ailleurs. Ses valeurs ne s
 bien qu'un sous-processus ne les hérite pas.
 """
 
+import datetime
 import os
 import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,6 +67,16 @@ def envbool(name, default):
     raise ImproperlyConfigured(f"{name} doit valoir true ou false, pas {value!r}")
 
 
+def envint(name, default):
+    value = _env.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} doit être un nombre entier, pas {value!r}") from None
+
+
 def envlist(name, default):
     value = _env.get(name)
     if not value:
@@ -93,6 +105,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_htmx",
+    "axes",
     "protocole",
     "signataires",
     "engagements",
@@ -113,8 +126,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "protocole.securite.EntetesDeSecuriteMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "protocole.middleware.ProtocoleCourantMiddleware",
+    # En dernier : transforme le blocage décidé pendant l'authentification en réponse 429 (AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "protocole.urls"
@@ -208,3 +225,72 @@ LOGOUT_REDIRECT_URL = "accueil"
 
 # Au-delà de ce nombre d'actions, un rapport PDF est rendu dans un processus enfant (sa mémoire retourne au système).
 RAPPORTS_SEUIL_PROCESSUS = int(_env.get("RAPPORTS_SEUIL_PROCESSUS", "300"))
+
+
+# --- Reprise après une panne de la base (issue 11) -------------------------------------------------------------------
+# Une connexion gardée entre deux requêtes (CONN_MAX_AGE) est vérifiée avant de resservir : après un redémarrage de
+# PostgreSQL, la première requête de chaque worker ne tombe pas sur une connexion morte
+# (tests/protocole/test_panne_postgresql.py).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# --- Sécurité HTTP (issue 11) ----------------------------------------------------------------------------------------
+# `manage.py check --deploy` ne dit rien avec l'environnement de production du README (tests/test_securite_http.py).
+# HTTPS : la redirection et HSTS sont demandés par l'environnement, parce qu'ils engagent le nom de domaine (HSTS reste
+# dans les navigateurs) et qu'en développement, au banc d'essai et dans les tests gunicorn sert en HTTP sur 127.0.0.1.
+# Les cookies sont déjà sécurisés hors DEBUG (SECURE_COOKIES, plus haut).
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+# La supervision interroge /sante/ directement, sans passer par le proxy ni HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+# Sans effet tant que SECURE_HSTS_SECONDS vaut 0 ; `preload` n'engage rien tant que le domaine n'est pas inscrit.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
+# Derrière un proxy inverse qui termine HTTPS : il pose X-Forwarded-Proto (sinon la redirection HTTPS boucle) et
+# ajoute l'adresse du client à X-Forwarded-For. Sans lui, ces en-têtes viennent du client et ne valent rien : ils ne
+# sont lus que si PROXY_DE_CONFIANCE le dit (protocole/securite.py, adresse_client).
+PROXY_DE_CONFIANCE = envbool("PROXY_DE_CONFIANCE", False)
+if PROXY_DE_CONFIANCE:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp) : rien d'inline, ni script ni style ; htmx n'injecte pas sa feuille
+# d'indicateurs (meta htmx-config de base.html). Le nonce n'apparaît que si un gabarit lit `request.csp_nonce`.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        # Bootstrap dessine flèches et cases à cocher avec des SVG en `data:`.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Les fonctions du navigateur dont aucune page n'a besoin (protocole/securite.py).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
+
+# --- Limitation des tentatives (issue 11) ----------------------------------------------------------------------------
+# Connexion : django-axes compte les échecs par compte et, à part, par couple (compte, adresse) ; jamais par adresse
+# seule, car les agents de l'État sortent par des adresses partagées. Au-delà, un message en français et un délai
+# (signataires/blocages.py) ; la coordination voit et lève les blocages de son protocole (/comptes/blocages/).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("CONNEXION_ECHECS_MAX", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("CONNEXION_BLOCAGE_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username"], ["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "protocole.securite.adresse_client"
+AXES_LOCKOUT_CALLABLE = "signataires.blocages.reponse_de_blocage"
+# Chaque connexion réussie n'a pas à laisser une ligne de plus : seuls les échecs servent au blocage.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# « Mot de passe oublié » : au plus tant d'e-mails par heure pour une même adresse e-mail, et un plafond haut par
+# adresse du client (signataires/models.py, DemandeReinitialisation).
+OUBLI_PAR_EMAIL_PAR_HEURE = envint("OUBLI_PAR_EMAIL_PAR_HEURE", 3)
+OUBLI_PAR_ADRESSE_PAR_HEURE = envint("OUBLI_PAR_ADRESSE_PAR_HEURE", 50)

@@ -1,7 +1,5 @@
 """Formulaires des comptes : connexion, mots de passe, invitation d'une personne par la coordination."""
 
-import unicodedata
-
 from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -16,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from protocole.formulaires import Accessible
 from protocole.models import Protocole
-from signataires.models import Habilitation, Organisation, Utilisateur
+from signataires.models import Habilitation, Organisation, Utilisateur, adresse_normalisee
 
 Role = Habilitation.Role
 
@@ -58,8 +56,7 @@ class ConnexionForm(Accessible, AuthenticationForm):
 
 
 def _meme_adresse(a, b):
-    """Comparaison insensible à la casse et aux formes Unicode, comme celle de Django pour la réinitialisation."""
-    return unicodedata.normalize("NFKC", a).casefold() == unicodedata.normalize("NFKC", b).casefold()
+    return adresse_normalisee(a) == adresse_normalisee(b)
 
 
 class MotDePasseOublieForm(Accessible, PasswordResetForm):

@@ -1,7 +1,15 @@
 """Les organisations, les parties qu'elles composent, les signatures du protocole et les personnes qui agissent."""
 
+import datetime
+import hashlib
+import hmac
+import math
+import unicodedata
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from protocole.models import ParProtocoleManager, Protocole
 
@@ -242,3 +250,91 @@ class Habilitation(models.Model):
     def roles_accordables(self):
         """Les rôles que cette habilitation peut donner, dans l'ordre des choix."""
         return [role for role in self.Role if self.peut_accorder(role)]
+
+
+def adresse_normalisee(email):
+    """Une adresse e-mail comparable : insensible à la casse et aux formes Unicode, comme celle de Django pour la
+    réinitialisation du mot de passe."""
+    return unicodedata.normalize("NFKC", email).casefold()
+
+
+FENETRE_OUBLI = datetime.timedelta(hours=1)
+
+
+class DemandeReinitialisationQuerySet(models.QuerySet):
+    def recentes(self, maintenant):
+        """Les demandes de la dernière heure, la fenêtre des deux plafonds."""
+        return self.filter(demandee_le__gt=maintenant - FENETRE_OUBLI)
+
+    def refus(self, email, adresse, maintenant=None):
+        """Pourquoi une demande de plus pour `email` depuis `adresse` serait refusée, en français, avec le délai à
+        attendre ; None si elle peut partir.
+
+        Les demandes se comptent que l'adresse ait un compte ou non : la réponse ne dit rien des comptes existants.
+        """
+        maintenant = maintenant or timezone.now()
+        recentes = self.recentes(maintenant)
+        par_email = recentes.filter(email=DemandeReinitialisation.empreinte(email)).order_by("demandee_le")
+        par_adresse = recentes.filter(adresse=adresse).order_by("demandee_le") if adresse else self.none()
+        limites = [
+            (
+                par_email,
+                settings.OUBLI_PAR_EMAIL_PAR_HEURE,
+                "Un lien a déjà été demandé {n} fois dans l'heure pour cette adresse : aucun e-mail de plus n'est "
+                "envoyé. Utilisez le dernier lien reçu (regardez aussi dans les indésirables) ou réessayez dans "
+                "{minutes} minute{s}.",
+            ),
+            (
+                par_adresse,
+                settings.OUBLI_PAR_ADRESSE_PAR_HEURE,
+                "Trop de demandes de nouveau mot de passe depuis votre réseau dans l'heure. Réessayez dans "
+                "{minutes} minute{s}.",
+            ),
+        ]
+        for demandes, plafond, message in limites:
+            moments = list(demandes.values_list("demandee_le", flat=True)[:plafond])
+            if len(moments) >= plafond:
+                # La plus ancienne des demandes qui comptent sort de la fenêtre : une place se libère.
+                minutes = max(1, math.ceil((moments[0] + FENETRE_OUBLI - maintenant).total_seconds() / 60))
+                return message.format(n=plafond, minutes=minutes, s="s" if minutes > 1 else "")
+        return None
+
+    def enregistrer(self, email, adresse, maintenant=None):
+        """Compte une demande, et oublie celles qui ne comptent plus (ni adresse ni empreinte gardée plus d'une
+        heure)."""
+        maintenant = maintenant or timezone.now()
+        self.filter(demandee_le__lte=maintenant - FENETRE_OUBLI).delete()
+        return self.create(email=DemandeReinitialisation.empreinte(email), adresse=adresse, demandee_le=maintenant)
+
+
+class DemandeReinitialisation(models.Model):
+    """Une demande de « mot de passe oublié » de la dernière heure, pour en plafonner le nombre (réglages
+    OUBLI_PAR_EMAIL_PAR_HEURE et OUBLI_PAR_ADRESSE_PAR_HEURE).
+
+    En base plutôt qu'en cache : les workers de gunicorn partagent le même compte. L'adresse e-mail n'est gardée
+    que sous forme d'empreinte : on en saisit aussi qui n'ont pas de compte.
+    """
+
+    email = models.CharField("empreinte de l'adresse e-mail", max_length=64)
+    adresse = models.GenericIPAddressField("adresse du client", null=True)
+    demandee_le = models.DateTimeField("demandée le")
+
+    objects = DemandeReinitialisationQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email", "demandee_le"], name="oubli_email"),
+            models.Index(fields=["adresse", "demandee_le"], name="oubli_adresse"),
+        ]
+        verbose_name = "demande de nouveau mot de passe"
+        verbose_name_plural = "demandes de nouveau mot de passe"
+
+    def __str__(self):
+        return f"Demande du {self.demandee_le:%d/%m/%Y %H:%M}"
+
+    @staticmethod
+    def empreinte(email):
+        """HMAC de l'adresse normalisée : le même compte pour Camille@Voiron.fr et camille@voiron.fr, et une
+        adresse qu'on ne retrouve pas sans la clé du site."""
+        cle = settings.SECRET_KEY.encode()
+        return hmac.new(cle, adresse_normalisee(email).encode(), hashlib.sha256).hexdigest()

@@ -14,4 +14,5 @@ urlpatterns = [
     path("mot-de-passe/changer/enregistre/", comptes.mot_de_passe_change, name="password_change_done"),
     path("invitations/nouvelle/", comptes.invitation, name="invitation"),
     path("invitations/<uidb64>/<token>/", comptes.invitation_accepter, name="invitation_accepter"),
+    path("comptes/blocages/", comptes.blocages, name="blocages"),
 ]

@@ -125,6 +125,12 @@ MATRICE = {
     "password_change_done": (None, {"GET": sauf(TOUS, anonyme=CONNEXION)}, "PUT"),
     "invitation": (None, {"GET": COORDINATION}, "PUT"),
     "invitation_accepter": (lambda c: [c["uid"], c["jeton"]], {"GET": dict.fromkeys(PERSONAS, 302)}, "PUT"),
+    # Lever le blocage d'un compte de ce protocole : le coordinateur d'un autre protocole ne le trouve pas (404).
+    "blocages": (
+        None,
+        {"GET": COORDINATION, "POST": sauf(COORDINATION, autre_protocole=404, coordinateur=302, administrateur=302)},
+        "PUT",
+    ),
     "vue_ensemble": (None, {"GET": MEMBRES}, "POST"),
     "quartier": (lambda c: [c["action"].protocole.quartiers.get().slug], {"GET": LECTURE_ACTION}, "POST"),
     # Le pilote de l'action n'est lié au protocole que par elle : ailleurs, sa vue partenaire n'existe pas.
@@ -198,6 +204,7 @@ DONNEES = {
     ("decision_modifier", "POST"): lambda c: {"texte": "Réunir les bailleurs", "suivi": "en_cours"},
     ("reunion_geler", "POST"): lambda c: {"motif": "Corrige les participants"},
     ("visa", "POST"): lambda c: {"archive": comite(c)["archive"].pk, "lu": "on"},
+    ("blocages", "POST"): lambda c: {"identifiant": c["comptes"]["lecteur"].utilisateur.username},
 }
 
 
@@ -292,3 +299,23 @@ def test_a_user_of_another_protocol_sees_nothing_of_this_one(client, contexte):
     action = contexte["action"]
     assert action.titre.encode() not in client.get(reverse("actions")).content
     assert action.titre.encode() not in client.get(reverse("mes_actions")).content
+
+
+# Les réponses qu'une personne connectée lit en plus des pages : exports de la liste des actions.
+EXPORTS = [("actions", "?export=csv"), ("actions", "?export=xlsx")]
+
+
+def test_every_page_export_and_pdf_read_by_a_member_is_private_and_not_stored(client, contexte):
+    """`Cache-Control: private, no-store` sur tout ce que lit un membre : ni un proxy d'administration ni le disque
+    d'un poste partagé n'en gardent copie (protocole/securite.py). Chaque URL de la matrice y passe."""
+    _connecter(client, contexte, "coordinateur")
+    lues = []
+    cibles = [(nom, "") for nom, (_a, methodes, _r) in MATRICE.items() if "GET" in methodes] + EXPORTS
+    for nom, parametres in cibles:
+        reponse = client.get(_url(nom, contexte) + parametres)
+        if reponse.status_code == 200:
+            lues.append((nom, parametres, reponse["Content-Type"].split(";")[0]))
+            assert reponse["Cache-Control"] == "private, no-store", (nom, parametres)
+    types = {type_ for _n, _p, type_ in lues}
+    assert {"text/html", "text/csv", "application/pdf"} <= types, lues
+    assert len(lues) >= 25

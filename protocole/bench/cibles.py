@@ -71,7 +71,8 @@ def session(utilisateur, protocole):
     moteur = import_module(settings.SESSION_ENGINE)
     store = moteur.SessionStore()
     store[SESSION_KEY] = utilisateur._meta.pk.value_to_string(utilisateur)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # Le backend qui tient les comptes ; le premier de la liste, django-axes, ne fait que surveiller les connexions.
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = utilisateur.get_session_auth_hash()
     store[middleware.SESSION_KEY] = protocole.pk
     store.create()

@@ -23,7 +23,9 @@ from django.views.decorators.http import require_http_methods
 
 from protocole.acces import permission_requise
 from protocole.middleware import SESSION_KEY
-from signataires.acces import peut_inviter
+from protocole.securite import adresse_client
+from signataires import blocages as connexions
+from signataires.acces import get_compte, peut_inviter, peut_lever_blocages
 from signataires.forms import (
     ChangementMotDePasseForm,
     ConnexionForm,
@@ -31,7 +33,7 @@ from signataires.forms import (
     MotDePasseOublieForm,
     NouveauMotDePasseForm,
 )
-from signataires.models import Habilitation
+from signataires.models import DemandeReinitialisation, Habilitation
 
 # Les vues de formulaire de Django acceptent PUT comme POST : on s'en tient à GET et POST.
 LIRE_ET_ENVOYER = ["get", "post", "head", "options"]
@@ -68,7 +70,22 @@ class Deconnexion(vues_auth.LogoutView):
 
 deconnexion = Deconnexion.as_view()
 
-mot_de_passe_oubli = vues_auth.PasswordResetView.as_view(
+
+class MotDePasseOublie(vues_auth.PasswordResetView):
+    """« Mot de passe oublié », plafonné par adresse e-mail et par adresse du client (DemandeReinitialisation) :
+    une adresse e-mail ne reçoit pas vingt-cinq liens parce que quelqu'un a insisté."""
+
+    def form_valid(self, form):
+        email, adresse = form.cleaned_data["email"], adresse_client(self.request)
+        refus = DemandeReinitialisation.objects.refus(email, adresse)
+        if refus:
+            form.add_error(None, refus)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        DemandeReinitialisation.objects.enregistrer(email, adresse)
+        return super().form_valid(form)
+
+
+mot_de_passe_oubli = MotDePasseOublie.as_view(
     http_method_names=LIRE_ET_ENVOYER,
     template_name="signataires/mot_de_passe_oubli.html",
     form_class=MotDePasseOublieForm,
@@ -102,6 +119,8 @@ class AccepterInvitation(vues_auth.PasswordResetConfirmView):
     template_name = "signataires/invitation_accepter.html"
     form_class = NouveauMotDePasseForm
     post_reset_login = True
+    # django-axes surveille les connexions sans tenir de comptes : la session est ouverte par le backend des comptes.
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = reverse_lazy("mes_actions")
 
     def form_valid(self, form):
@@ -170,3 +189,23 @@ def invitation(request):
             messages.success(request, texte)
             return redirect("invitation")
     return render(request, "signataires/invitation.html", {"form": form, "membres": _membres(request.protocole)})
+
+
+@permission_requise(peut_lever_blocages, "Les blocages de connexion sont levés par la coordination.")
+@require_http_methods(["GET", "POST"])
+def blocages(request):
+    """GET : les comptes du protocole qui ont des échecs de connexion récents. POST : lever le blocage d'un compte."""
+    if request.method == "POST":
+        compte = get_compte(request, request.POST.get("identifiant", ""))
+        connexions.lever(compte, par=request.user.username)
+        messages.success(request, f"{compte} peut de nouveau se connecter : ses échecs de connexion sont effacés.")
+        return redirect("blocages")
+    return render(
+        request,
+        "signataires/blocages.html",
+        {
+            "lignes": connexions.echecs_recents(request.protocole),
+            "limite": settings.AXES_FAILURE_LIMIT,
+            "minutes": connexions.minutes_de_blocage(),
+        },
+    )

@@ -79,7 +79,7 @@ def test_the_update_works_in_place_with_htmx(client, action, officier):
     assertContains(reponse, "Mise à jour enregistrée au journal.")
     assertContains(reponse, "20 % → 50 %")
     assertContains(reponse, "Version 2")
-    assertContains(reponse, 'aria-valuenow="50"')  # l'en-tête et les détails sont remplacés avec le journal
+    assertContains(reponse, 'value="50" max="100"')  # l'en-tête et les détails sont remplacés avec le journal
     assertContains(reponse, 'hx-swap-oob="true"')  # l'annonce pour les lecteurs d'écran, hors de la zone remplacée
     assertNotContains(reponse, "<html")
 

@@ -282,9 +282,9 @@ def test_the_grid_writes_counts_late_and_not_applicable_cells_in_words(connecte,
 def test_each_engagement_block_gives_statuses_late_progress_and_verdicts(connecte, jeu):
     reponse = page(connecte, "vue_ensemble")
     assertContains(reponse, "⚠ dont 1 en retard")
-    assertContains(reponse, 'aria-valuenow="70"')  # E1 : (40 + 100) / 2 ; l'abandonnée n'entre pas en moyenne
+    assertContains(reponse, 'value="70" max="100"')  # E1 : (40 + 100) / 2 ; l'abandonnée n'entre pas en moyenne
     assertContains(reponse, "70 % en moyenne")
-    assertContains(reponse, 'aria-valuenow="30"')  # E2 : (60 + 0) / 2
+    assertContains(reponse, 'value="30" max="100"')  # E2 : (60 + 0) / 2
     bloc = reponse.context["engagements_blocs"][0]
     assert [(v, n) for v, _libelle, n in bloc["verdicts"] if n] == [("non_evalue", 1), ("tenu", 1)]
 

@@ -5,6 +5,7 @@ import smtplib
 
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
+from django.http import HttpRequest  # django-axes refuse une authentification sans requête (client.login)
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
@@ -130,8 +131,8 @@ def test_password_reset_sends_a_french_email_whose_link_sets_a_new_password(clie
     formulaire = reponse.redirect_chain[-1][0]
     reponse = client.post(formulaire, {"new_password1": NOUVEAU, "new_password2": NOUVEAU})
     assertRedirects(reponse, reverse("password_reset_complete"))
-    assert client.login(username=utilisateur.username, password=NOUVEAU)
-    assert not client.login(username=utilisateur.username, password=MOT_DE_PASSE)
+    assert client.login(request=HttpRequest(), username=utilisateur.username, password=NOUVEAU)
+    assert not client.login(request=HttpRequest(), username=utilisateur.username, password=MOT_DE_PASSE)
 
 
 def test_password_reset_link_is_refused_once_used(client, mailoutbox):
@@ -274,7 +275,7 @@ def test_coordinator_invites_a_new_person_who_sets_a_password_and_lands_logged_i
     assertRedirects(reponse, reverse("mes_actions"))
     assertContains(reponse, "Bienvenue !")
     assert _connecte(client) == str(invite.pk)
-    assert client.login(username="ines.durand@voiron.fr", password=NOUVEAU)
+    assert client.login(request=HttpRequest(), username="ines.durand@voiron.fr", password=NOUVEAU)
 
 
 def test_invitation_link_works_once(client, coordinateur, mailoutbox):
