@@ -94,4 +94,7 @@ def test_the_500_page_is_french_and_shows_even_when_the_database_is_down(setting
     assert reponse.status_code == 500
     page = accessible(reponse, "Erreur du serveur")
     assert "n'a peut-être pas été prise en compte" in page
-    assert "{%" not in page and "<link" not in page  # statique : ni balise oubliée ni fichier à charger
+    # Statique : aucune balise oubliée, et pour tout fichier une feuille à adresse fixe, servie sans la base.
+    assert "{%" not in page and re.findall(r"<link[^>]*>", page) == [
+        '<link rel="stylesheet" href="/static/css/erreur.css">'
+    ]
