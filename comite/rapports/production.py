@@ -40,11 +40,17 @@ def ressources():
 
 
 def produire(perimetre, au, depuis, reunion=None, genere_le=None):
+    return produire_et_ranger(perimetre, au, depuis, reunion, genere_le)[1]
+
+
+def produire_et_ranger(perimetre, au, depuis, reunion=None, genere_le=None):
+    """(clé, octets PDF) : la clé sous laquelle le rapport est rangé dans le cache, pour qu'un autre processus l'y
+    reprenne (un worker rend, un serveur web sert)."""
     cle = cache.cle(perimetre, au, depuis, reunion, genere_le)
     pdf = cache.lire(cle)
     if pdf is not None:
         logger.info("Rapport %s au %s : servi par le cache", perimetre.libelle, au)
-        return pdf
+        return cle, pdf
     debut = time.perf_counter()
     html, contexte = rendre_html(perimetre, au, depuis, reunion, genere_le or timezone.now())
     dans_un_fils = contexte["nb_actions"] > seuil_processus()
@@ -52,9 +58,9 @@ def produire(perimetre, au, depuis, reunion=None, genere_le=None):
     pdf = rendre(html, *ressources())
     try:
         cache.ecrire(cle, pdf)
-    except OSError:
+    except Exception:
         # Sans cache, le rapport reste juste : il sera seulement rendu de nouveau la prochaine fois.
-        logger.warning("Rapport non mis en cache (%s)", cache.dossier(), exc_info=True)
+        logger.warning("Rapport non mis en cache", exc_info=True)
     logger.info(
         "Rapport %s au %s : %d actions, %s pages, %.2f s%s",
         perimetre.libelle,
@@ -64,7 +70,7 @@ def produire(perimetre, au, depuis, reunion=None, genere_le=None):
         time.perf_counter() - debut,
         " (processus fils)" if dans_un_fils else "",
     )
-    return pdf
+    return cle, pdf
 
 
 def rendre_html(perimetre, au, depuis, reunion, genere_le):
