@@ -14,8 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from engagements.models import Action, Champ, Entree, EntreeQuartier, Statut, ValeurVerdict, Verdict
-from engagements.models.actions import STATUTS_CLOS
-from engagements.models.journal import COLONNES
+from engagements.models.regles import COLONNES, STATUTS_CLOS
 
 PARIS = ZoneInfo(settings.TIME_ZONE)
 DEBUT = datetime.date(2019, 3, 1)

@@ -24,8 +24,8 @@ from engagements.models import (
     ValeurVerdict,
     Verdict,
 )
-from engagements.models.actions import STATUTS_CLOS
-from engagements.models.journal import CORRECTIONS, ORDRE_RECENT
+from engagements.models.journal import ORDRE_RECENT
+from engagements.models.regles import CORRECTIONS, STATUTS_CLOS
 from engagements.tableaux import avec_drapeaux
 from protocole.models import Protocole, Quartier
 from signataires.models import Appartenance, Habilitation, Utilisateur

@@ -9,7 +9,8 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from engagements.models import Action, Champ, Entree, EntreeQuartier, Obligation, Verdict
-from engagements.models.journal import COLONNES, ORDRE_RECENT
+from engagements.models.journal import ORDRE_RECENT
+from engagements.models.regles import COLONNES
 from protocole.bench import pdf
 from protocole.bench.jeu import Echelle, construire
 from protocole.bench.structure import PREFIXE

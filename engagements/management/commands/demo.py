@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from engagements.models import Action, Champ, Entree, Obligation, Statut, ValeurVerdict, Verdict
-from engagements.models.actions import STATUTS_CLOS
+from engagements.models.regles import STATUTS_CLOS
 from engagements.tableaux import avec_drapeaux
 from protocole.models import Protocole, Quartier
 from signataires.models import Appartenance, Habilitation, Organisation, Utilisateur
