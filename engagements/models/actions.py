@@ -199,7 +199,9 @@ class Action(models.Model):
                 attribut, _avant, apres = COLONNES[champ]
                 Entree.objects.create(champ=champ, **{apres: getattr(action, attribut)}, **commun)
             entree = Entree.objects.create(champ=Champ.QUARTIERS, territoire_apres=action.tout_le_territoire, **commun)
-            EntreeQuartier.objects.bulk_create(EntreeQuartier(entree=entree, quartier=q, apres=True) for q in quartiers)
+            EntreeQuartier.objects.bulk_create(
+                EntreeQuartier(entree=entree, quartier_id=getattr(q, "pk", q), apres=True) for q in quartiers
+            )
         return action
 
     def enregistrer(
