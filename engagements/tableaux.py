@@ -14,8 +14,7 @@ from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, 
 from django.db.models.functions import Coalesce
 
 from engagements.models import Action, Bloc, Champ, Entree, EntreeQuartier, Obligation, Statut, ValeurVerdict
-from engagements.models.actions import STATUTS_CLOS, aujourd_hui, debut_du_jour
-from engagements.models.journal import HORS_NOUVELLES
+from engagements.models.regles import HORS_NOUVELLES, STATUTS_CLOS, aujourd_hui, debut_du_jour
 from signataires.models import Organisation, Partie, Utilisateur
 
 JOURS_SANS_NOUVELLES = 90

@@ -121,7 +121,7 @@ def test_bench_subprocesses_ignore_the_env_file(tmp_path):
             SECRET_KEY="cle-du-banc",
             DATABASE_URL="postgres:///banc",
             ALLOWED_HOSTS="127.0.0.1",
-            DJANGO_SETTINGS_MODULE="protocole.bench.reglages",
+            DJANGO_SETTINGS_MODULE="outils.bench.reglages",
         )
     )
 

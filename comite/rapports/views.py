@@ -21,7 +21,7 @@ from comite.acces import peut_preparer_comite
 from comite.models import LimiteAtteinte, Preparation, Reunion
 from comite.rapports import cache, nom_de_fichier
 from comite.rapports.formulaires import RapportForm
-from engagements.models.actions import aujourd_hui
+from engagements.models.regles import aujourd_hui
 from engagements.periode import depuis_par_defaut, lire_demande, lire_perimetre, parametres_rapport
 from protocole.acces import membre_requis
 

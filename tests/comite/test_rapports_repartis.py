@@ -34,7 +34,7 @@ CSRF = "repartis" * 4  # le jeton CSRF que le client choisit lui-même (cookie e
 
 DONNEES = """
 import json
-from protocole.bench.cibles import session
+from outils.bench.cibles import session
 from tests.factories import ObligationFactory
 from tests.factories_suivi import ROLES, ActionFactory, habilitation
 
