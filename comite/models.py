@@ -286,6 +286,14 @@ class Preparation(models.Model):
         self.save(update_fields=["etat", "termine_le", "message"])
 
     @property
+    def objet(self):
+        """Ce qui est rendu, en quelques mots : « quartier brunetiere, état au 29/11/2026 », le titre de la réunion."""
+        if self.sorte != self.Sorte.RAPPORT:
+            return f"{self.reunion.titre} ({self.reunion.date:%d/%m/%Y})"
+        portee = "tout le territoire" if self.perimetre == "protocole" else f"{self.perimetre} {self.valeur}"
+        return f"{portee}, état au {self.au:%d/%m/%Y}"
+
+    @property
     def etat_affiche(self):
         """L'état que la page dit : une préparation non terminée `RAPPORTS_DELAI_ECHEC` secondes après la demande
         est un échec (le worker qui la rendait a pu être tué sans rien écrire)."""

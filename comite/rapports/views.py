@@ -78,7 +78,8 @@ def servir_ou_preparer(request, sorte, perimetre, au, depuis, reunion=None, para
 
 def limite_atteinte(request, refus):
     """429 : la personne a déjà assez de rendus en attente ; la page les liste."""
-    en_cours = Preparation.objects.attendues().filter(demandeur=request.user).order_by("cree_le")
+    en_cours = Preparation.objects.attendues().filter(demandeur=request.user).select_related("reunion")
+    en_cours = en_cours.order_by("cree_le")
     contexte = {"refus": " ".join(refus.messages), "en_cours": en_cours}
     return render(request, "rapports/limite.html", contexte, status=429)
 

@@ -26,6 +26,10 @@ AUJOURDHUI = timezone.localdate()
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # Session, utilisateur, rôle (le protocole courant) ; la préparation ; le menu des engagements.
 REQUETES_PAGE = 5
+# Le refus : session, utilisateur, rôle ; la dernière réunion (« depuis » par défaut) ; la clé du cache (version des
+# données) et le cache ; la demande dans son point de sauvegarde (verrou de la personne, demande identique, compte,
+# annulation) ; le menu ; la liste des demandes en cours.
+REQUETES_REFUS = 14
 
 
 @pytest.fixture
@@ -81,6 +85,7 @@ def test_a_report_not_in_cache_is_rendered_off_the_request_then_the_page_gives_t
 
     page = membre.get(reverse("preparation", args=[preparation.pk]))
     assertContains(page, "Rapport en préparation")
+    assertContains(page, f"Tout le territoire, état au {AUJOURDHUI:%d/%m/%Y}")
     assertContains(page, f'hx-get="{reverse("preparation", args=[preparation.pk])}" hx-trigger="every 2s"')
     assertContains(membre.get(reverse("preparation", args=[preparation.pk]), **HTMX), "attend son tour")
 
@@ -143,12 +148,17 @@ def test_a_member_of_another_protocol_does_not_see_a_preparation(client, membre,
 # -- la limite par personne -----------------------------------------------------------------------------------------
 
 
-def test_a_member_cannot_have_more_than_two_renders_waiting_or_running(membre, worker_distant):
+def test_a_member_cannot_have_more_than_two_renders_waiting_or_running(
+    membre, worker_distant, django_assert_num_queries
+):
     assert telecharger(membre, jours=1).status_code == 302
     assert telecharger(membre, jours=2).status_code == 302
-    refus = telecharger(membre, jours=3)
+    with django_assert_num_queries(REQUETES_REFUS):
+        refus = telecharger(membre, jours=3)
     assert refus.status_code == 429
     assertContains(refus, "Vous avez déjà 2 rapports en préparation", status_code=429)
+    jour = AUJOURDHUI - datetime.timedelta(days=2)
+    assertContains(refus, f"Rapport de suivi — tout le territoire, état au {jour:%d/%m/%Y}", status_code=429)
     assert Preparation.objects.count() == 2
 
     executer_la_tache(worker_distant)  # le dernier envoyé est rendu : une place se libère
