@@ -225,3 +225,31 @@ def test_without_a_broker_renders_run_in_process_and_the_cache_is_the_database_n
         False,
         "DatabaseCache",
     )
+
+
+OUTILS_INSTALLES = (
+    "import django; django.setup(); from django.conf import settings as s; print('outils' in s.INSTALLED_APPS)"
+)
+
+
+@pytest.mark.parametrize(
+    ("variables", "installes"),
+    [
+        ({"DEBUG": "false", "SECRET_KEY": "cle-de-production"}, "False"),
+        ({"DEBUG": "true"}, "True"),
+        ({"DEBUG": "false", "SECRET_KEY": "cle-du-banc", "DJANGO_SETTINGS_MODULE": "outils.bench.reglages"}, "True"),
+    ],
+)
+def test_the_tooling_app_is_installed_with_debug_and_in_the_bench_never_in_production(tmp_path, variables, installes):
+    resultat = lancer(tmp_path / "absent.env", code=OUTILS_INSTALLES, **variables)
+
+    assert resultat.returncode == 0, resultat.stderr
+    assert resultat.stdout.splitlines()[-1] == installes
+
+
+def test_production_has_no_demo_nor_bench_command(tmp_path):
+    for commande in ("demo", "bench"):
+        resultat = lancer(tmp_path / "absent.env", commande, DEBUG="false", SECRET_KEY="cle-de-production")
+
+        assert resultat.returncode != 0
+        assert f"Unknown command: '{commande}'" in resultat.stderr

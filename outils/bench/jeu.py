@@ -28,6 +28,16 @@ from protocole.models import Protocole, Quartier, TextePreambule, VersionDonnees
 from signataires.models import Appartenance, Habilitation, Organisation, Partie, Utilisateur
 
 GRAINE = 2026
+# Les tables du suivi (`suivi.Ecrivain`), dans l'ordre des clés étrangères.
+SUIVI = [
+    Action,
+    Action.quartiers.through,
+    Action.partenaires.through,
+    Entree,
+    EntreeQuartier,
+    EntreePartenaire,
+    Verdict,
+]
 # Dans l'ordre des clés étrangères : chaque table ne cite que celles qui la précèdent.
 MODELES = [
     Organisation,
@@ -42,13 +52,7 @@ MODELES = [
     Quartier,
     Utilisateur,
     Habilitation,
-    Action,
-    Action.quartiers.through,
-    Action.partenaires.through,
-    Entree,
-    EntreeQuartier,
-    EntreePartenaire,
-    Verdict,
+    *SUIVI,
 ]
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from engagements.models import Action, Champ, Entree, EntreePartenaire, EntreeQuartier, Verdict
 from outils.bench.chargeur import Table
-from outils.bench.jeu import MODELES
+from outils.bench.jeu import MODELES, SUIVI
 from outils.bench.structure import Organisations, Texte, cloner
 from outils.bench.suivi import Ecrivain, verdicts
 from outils.historiques.calendrier import placer, placer_verdicts
@@ -24,15 +24,6 @@ from tests.factories import construire_protocole
 pytestmark = pytest.mark.django_db
 
 NOMBRE = 60
-SUIVI = [
-    Action,
-    Action.quartiers.through,
-    Action.partenaires.through,
-    Entree,
-    EntreeQuartier,
-    EntreePartenaire,
-    Verdict,
-]
 
 
 @pytest.fixture
