@@ -39,25 +39,32 @@ def ressources():
     return feuille, police, [feuille.parent, police.parent]
 
 
-def produire(perimetre, au, depuis, reunion=None, genere_le=None):
-    return produire_et_ranger(perimetre, au, depuis, reunion, genere_le)[1]
+def produire(perimetre, au, depuis, reunion=None, genere_le=None, annexe=True, gel=None):
+    return produire_et_ranger(perimetre, au, depuis, reunion, genere_le, annexe, gel)[1]
 
 
-def produire_et_ranger(perimetre, au, depuis, reunion=None, genere_le=None):
+def cle(perimetre, au, depuis, reunion=None, genere_le=None, annexe=True, gel=None):
+    """La clé du rapport dans le cache : celle que `produire_et_ranger` écrit, que la vue lit avant de demander un
+    rendu."""
+    textes = contenu.reunion_des_textes(perimetre.protocole, reunion)
+    return cache.cle(perimetre, au, depuis, reunion, genere_le, annexe=annexe, gel=gel, textes=textes)
+
+
+def produire_et_ranger(perimetre, au, depuis, reunion=None, genere_le=None, annexe=True, gel=None):
     """(clé, octets PDF) : la clé sous laquelle le rapport est rangé dans le cache, pour qu'un autre processus l'y
     reprenne (un worker rend, un serveur web sert)."""
-    cle = cache.cle(perimetre, au, depuis, reunion, genere_le)
-    pdf = cache.lire(cle)
+    cle_du_rapport = cle(perimetre, au, depuis, reunion, genere_le, annexe, gel)
+    pdf = cache.lire(cle_du_rapport)
     if pdf is not None:
         logger.info("Rapport %s au %s : servi par le cache", perimetre.libelle, au)
-        return cle, pdf
+        return cle_du_rapport, pdf
     debut = time.perf_counter()
-    html, contexte = rendre_html(perimetre, au, depuis, reunion, genere_le or timezone.now())
+    html, contexte = rendre_html(perimetre, au, depuis, reunion, genere_le or timezone.now(), annexe, gel)
     dans_un_fils = contexte["nb_actions"] > seuil_processus()
     rendre = rendu.rendre_pdf_dans_un_fils if dans_un_fils else rendu.rendre_pdf
     pdf = rendre(html, *ressources())
     try:
-        cache.ecrire(cle, pdf)
+        cache.ecrire(cle_du_rapport, pdf)
     except Exception:
         # Sans cache, le rapport reste juste : il sera seulement rendu de nouveau la prochaine fois.
         logger.warning("Rapport non mis en cache", exc_info=True)
@@ -70,13 +77,13 @@ def produire_et_ranger(perimetre, au, depuis, reunion=None, genere_le=None):
         time.perf_counter() - debut,
         " (processus fils)" if dans_un_fils else "",
     )
-    return cle, pdf
+    return cle_du_rapport, pdf
 
 
-def rendre_html(perimetre, au, depuis, reunion, genere_le):
+def rendre_html(perimetre, au, depuis, reunion, genere_le, annexe=True, gel=None):
     """Le HTML du rapport et son contexte, en français quelle que soit la langue de la requête."""
-    contexte = contenu.construire(perimetre, au, depuis, reunion)
-    contexte["genere_le"] = genere_le
+    contexte = contenu.construire(perimetre, au, depuis, reunion, annexe=annexe)
+    contexte.update(genere_le=genere_le, gel=gel)
     with translation.override("fr"):
         html = render_to_string("rapports/rapport.html", contexte)
     # L'indentation du gabarit entre deux balises ne s'imprime pas mais WeasyPrint la traite quand même (~10 % du

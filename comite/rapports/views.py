@@ -19,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from comite import archives, preparations
 from comite.acces import peut_preparer_comite
 from comite.models import LimiteAtteinte, Preparation, Reunion
-from comite.rapports import cache, nom_de_fichier
+from comite.rapports import cache, nom_de_fichier, production
 from comite.rapports.formulaires import RapportForm
 from engagements.models.regles import aujourd_hui
 from engagements.periode import depuis_par_defaut, lire_demande, lire_perimetre, parametres_rapport
@@ -65,7 +65,7 @@ def rapport(request):
 
 def servir_ou_preparer(request, sorte, perimetre, au, depuis, reunion=None, parametres=None):
     """Le fichier tout de suite s'il est dans le cache ; sinon une préparation, et sa page."""
-    cle = cache.cle(perimetre, au, depuis, reunion)
+    cle = production.cle(perimetre, au, depuis, reunion)
     pdf = cache.lire(cle)
     if pdf is not None:
         return pdf_en_piece_jointe(pdf, nom_de_fichier(perimetre, au))

@@ -26,10 +26,10 @@ AUJOURDHUI = timezone.localdate()
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # Session, utilisateur, rôle (le protocole courant) ; la préparation ; le menu des engagements.
 REQUETES_PAGE = 5
-# Le refus : session, utilisateur, rôle ; la dernière réunion (« depuis » par défaut) ; la clé du cache (version des
-# données) et le cache ; la demande dans son point de sauvegarde (verrou de la personne, demande identique, compte,
-# annulation) ; le menu ; la liste des demandes en cours.
-REQUETES_REFUS = 14
+# Le refus : session, utilisateur, rôle ; la dernière réunion (« depuis » par défaut) ; la clé du cache (la prochaine
+# réunion, dont la note imprime les textes ; la version des données) et le cache ; la demande dans son point de
+# sauvegarde (verrou de la personne, demande identique, compte, annulation) ; le menu ; les demandes en cours.
+REQUETES_REFUS = 15
 
 
 @pytest.fixture
