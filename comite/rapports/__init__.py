@@ -21,3 +21,10 @@ def nom_de_fichier(perimetre, au):
     from comite.rapports.production import nom_de_fichier as _nom_de_fichier
 
     return _nom_de_fichier(perimetre, au)
+
+
+def pages_en_cache(perimetre, au, depuis, reunion=None):
+    """Le nombre de pages du rapport déjà rendu pour ces données (None s'il n'est pas dans le cache)."""
+    from comite.rapports.production import pages_en_cache as _pages_en_cache
+
+    return _pages_en_cache(perimetre, au, depuis, reunion=reunion)

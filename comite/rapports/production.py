@@ -68,6 +68,12 @@ def produire(perimetre, au, depuis, reunion=None, genere_le=None, annexe=True, g
     return pdf
 
 
+def pages_en_cache(perimetre, au, depuis, reunion=None):
+    textes = contenu.reunion_des_textes(perimetre.protocole, reunion)
+    pdf = cache.lire(cache.cle(perimetre, au, depuis, reunion, textes=textes))
+    return rendu.nombre_de_pages(pdf) if pdf is not None else None
+
+
 def rendre_html(perimetre, au, depuis, reunion, genere_le, annexe=True, gel=None):
     """Le HTML du rapport et son contexte, en français quelle que soit la langue de la requête."""
     contexte = contenu.construire(perimetre, au, depuis, reunion, annexe=annexe)
