@@ -16,11 +16,11 @@ def produire(perimetre, au, depuis, reunion=None, genere_le=None, annexe=True, g
     return _produire(perimetre, au, depuis, reunion=reunion, genere_le=genere_le, annexe=annexe, gel=gel)
 
 
-def nom_de_fichier(perimetre, au):
-    """« rapport-copil-pays-voironnais-quartier-brunetiere-2026-11-25.pdf »."""
+def nom_de_fichier(perimetre, au, annexe=True):
+    """« rapport-copil-pays-voironnais-quartier-brunetiere-2026-11-25.pdf » ; « …-note.pdf » sans l'annexe."""
     from comite.rapports.production import nom_de_fichier as _nom_de_fichier
 
-    return _nom_de_fichier(perimetre, au)
+    return _nom_de_fichier(perimetre, au, annexe=annexe)
 
 
 def pages_en_cache(perimetre, au, depuis, reunion=None):
