@@ -257,6 +257,7 @@ class Preparation(models.Model):
     valeur = models.CharField("quartier, organisation ou engagement", max_length=100, blank=True)
     au = models.DateField("état au", null=True)
     depuis = models.DateField("évolutions depuis", null=True)
+    annexe = models.BooleanField("avec l'annexe", default=True)
     reunion = models.ForeignKey(Reunion, on_delete=models.CASCADE, null=True, related_name="+")
     motif = models.TextField("motif du gel", blank=True)
     version_donnees = models.PositiveBigIntegerField("version des données à la demande")
@@ -332,7 +333,7 @@ class Preparation(models.Model):
         if self.sorte != self.Sorte.RAPPORT:
             return f"{self.reunion.titre} ({self.reunion.date:%d/%m/%Y})"
         portee = "tout le territoire" if self.perimetre == "protocole" else f"{self.perimetre} {self.valeur}"
-        return f"{portee}, état au {self.au:%d/%m/%Y}"
+        return f"{portee}, état au {self.au:%d/%m/%Y}{'' if self.annexe else ', note seule'}"
 
     @property
     def etat_affiche(self):

@@ -48,9 +48,9 @@ def lancer(preparation):
         preparation.echouer(INJOIGNABLE)
 
 
-def parametres_rapport(perimetre, au, depuis):
+def parametres_rapport(perimetre, au, depuis, annexe=True):
     """Ce qu'une préparation retient d'un rapport de suivi pour le rendre ailleurs."""
-    return {**perimetre.parametres, "au": au, "depuis": depuis}
+    return {**perimetre.parametres, "au": au, "depuis": depuis, "annexe": annexe}
 
 
 def executer(preparation):
@@ -67,7 +67,7 @@ def executer(preparation):
         else:
             perimetre = lire_perimetre(preparation.protocole, preparation.perimetre, preparation.valeur)
             au, depuis, reunion = preparation.au, preparation.depuis, None
-        cle, _pdf = produire_et_ranger(perimetre, au, depuis, reunion)
+        cle, _pdf = produire_et_ranger(perimetre, au, depuis, reunion, annexe=preparation.annexe)
         if not cache.present(cle):
             preparation.echouer(CACHE_INJOIGNABLE)
             return

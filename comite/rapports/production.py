@@ -80,10 +80,16 @@ def produire_et_ranger(perimetre, au, depuis, reunion=None, genere_le=None, anne
     return cle_du_rapport, pdf
 
 
+def pages_en_cache(perimetre, au, depuis, reunion=None):
+    pdf = cache.lire(cle(perimetre, au, depuis, reunion))
+    return rendu.nombre_de_pages(pdf) if pdf is not None else None
+
+
 def rendre_html(perimetre, au, depuis, reunion, genere_le, annexe=True, gel=None):
     """Le HTML du rapport et son contexte, en français quelle que soit la langue de la requête."""
     contexte = contenu.construire(perimetre, au, depuis, reunion, annexe=annexe)
-    contexte.update(genere_le=genere_le, gel=gel)
+    # Le PDF balisé donne aux graphiques le texte de leur <title> : il y porte aussi leur description.
+    contexte.update(genere_le=genere_le, gel=gel, texte_alternatif_complet=True)
     with translation.override("fr"):
         html = render_to_string("rapports/rapport.html", contexte)
     # L'indentation du gabarit entre deux balises ne s'imprime pas mais WeasyPrint la traite quand même (~10 % du
@@ -91,7 +97,7 @@ def rendre_html(perimetre, au, depuis, reunion, genere_le, annexe=True, gel=None
     return ENTRE_BALISES.sub("><", html), contexte
 
 
-def nom_de_fichier(perimetre, au):
+def nom_de_fichier(perimetre, au, annexe=True):
     morceaux = ["rapport-copil", perimetre.protocole.slug]
     if perimetre.quartier is not None:
         morceaux += ["quartier", perimetre.quartier.slug]
@@ -99,4 +105,4 @@ def nom_de_fichier(perimetre, au):
         morceaux += ["organisation", perimetre.organisation.slug]
     elif perimetre.engagement is not None:
         morceaux += ["engagement", str(perimetre.engagement)]
-    return f"{slugify('-'.join(morceaux))}-{au.isoformat()}.pdf"
+    return f"{slugify('-'.join(morceaux))}-{au.isoformat()}{'' if annexe else '-note'}.pdf"

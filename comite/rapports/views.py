@@ -51,26 +51,29 @@ def rapports(request):
 @membre_requis
 @require_safe
 def rapport(request):
-    """Le PDF s'il est en cache, sinon la page de sa préparation. Des paramètres invalides ramènent au formulaire
-    avec un message en français."""
+    """Le PDF s'il est en cache, sinon la page de sa préparation ; `annexe=non` : la couverture et la note seules.
+    Des paramètres invalides ramènent au formulaire avec un message en français."""
     try:
         perimetre, periode = lire_demande(request.protocole, request.GET)
     except ValidationError as erreur:
         messages.error(request, " ".join(erreur.messages))
         return redirect("rapports")
     au, depuis = periode.au, periode.depuis
-    parametres = preparations.parametres_rapport(perimetre, au, depuis)
+    annexe = request.GET.get("annexe") != "non"
+    parametres = preparations.parametres_rapport(perimetre, au, depuis, annexe)
     return servir_ou_preparer(request, Preparation.Sorte.RAPPORT, perimetre, au, depuis, parametres=parametres)
 
 
 def servir_ou_preparer(request, sorte, perimetre, au, depuis, reunion=None, parametres=None):
     """Le fichier tout de suite s'il est dans le cache ; sinon une préparation, et sa page."""
-    cle = production.cle(perimetre, au, depuis, reunion)
+    parametres = parametres or {}
+    annexe = parametres.get("annexe", True)
+    cle = production.cle(perimetre, au, depuis, reunion, annexe=annexe)
     pdf = cache.lire(cle)
     if pdf is not None:
-        return pdf_en_piece_jointe(pdf, nom_de_fichier(perimetre, au))
+        return pdf_en_piece_jointe(pdf, nom_de_fichier(perimetre, au, annexe=annexe))
     try:
-        preparation = preparations.demander(request, sorte, cle, reunion=reunion, **(parametres or {}))
+        preparation = preparations.demander(request, sorte, cle, reunion=reunion, **parametres)
     except LimiteAtteinte as refus:
         return limite_atteinte(request, refus)
     return suite(request, preparation)
@@ -170,14 +173,14 @@ def _demande(preparation):
         return reverse("reunion_apercu", args=[preparation.reunion_id])
     perimetre = lire_perimetre(preparation.protocole, preparation.perimetre, preparation.valeur)
     periode = SimpleNamespace(au=preparation.au, depuis=preparation.depuis)
-    return f"{reverse('rapport')}?{parametres_rapport(perimetre, periode)}"
+    return f"{reverse('rapport')}?{parametres_rapport(perimetre, periode)}{'' if preparation.annexe else '&annexe=non'}"
 
 
 def _nom(preparation):
     if preparation.sorte == Preparation.Sorte.APERCU:
         return archives.nom_de_fichier(preparation.reunion)
     perimetre = lire_perimetre(preparation.protocole, preparation.perimetre, preparation.valeur)
-    return nom_de_fichier(perimetre, preparation.au)
+    return nom_de_fichier(perimetre, preparation.au, annexe=preparation.annexe)
 
 
 def _lien_reunion(reunion):

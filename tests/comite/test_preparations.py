@@ -255,7 +255,7 @@ def test_the_preview_of_a_meeting_is_prepared_by_the_worker(membre, reunion, wor
 def test_freezing_is_prepared_by_the_worker_then_the_page_leads_back_to_the_meeting(
     coordination, reunion, worker_distant
 ):
-    reponse = coordination.post(reverse("reunion_geler", args=[reunion.pk]))
+    reponse = coordination.post(reverse("reunion_geler", args=[reunion.pk]), {"confirme": "on"})
     gel = Preparation.objects.get(sorte=Preparation.Sorte.GEL)
     assertRedirects(reponse, reverse("preparation", args=[gel.pk]), fetch_redirect_response=False)
     assert not RapportArchive.objects.exists()
@@ -271,7 +271,7 @@ def test_freezing_is_prepared_by_the_worker_then_the_page_leads_back_to_the_meet
 
 
 def test_a_failed_freeze_is_retried_by_the_coordination_with_its_motif(coordination, reunion, worker_distant):
-    coordination.post(reverse("reunion_geler", args=[reunion.pk]))
+    coordination.post(reverse("reunion_geler", args=[reunion.pk]), {"confirme": "on"})
     gel = Preparation.objects.get()
     with mock.patch.object(rendu, "rendre_pdf", side_effect=RuntimeError), pytest.raises(RuntimeError):
         executer_la_tache(worker_distant)
@@ -282,3 +282,13 @@ def test_a_failed_freeze_is_retried_by_the_coordination_with_its_motif(coordinat
     assertRedirects(reprise, reverse("preparation", args=[nouveau.pk]), fetch_redirect_response=False)
     executer_la_tache(worker_distant)
     assert RapportArchive.objects.get().version == 1
+
+
+def test_the_note_alone_is_prepared_as_such_and_keeps_its_name(membre, worker_distant):
+    telecharger(membre, annexe="non")
+    preparation = Preparation.objects.get()
+    assert preparation.annexe is False
+    executer_la_tache(worker_distant)
+    fichier = membre.get(reverse("preparation_fichier", args=[preparation.pk]))
+    assert fichier["Content-Disposition"].endswith('-note.pdf"')
+    assert telecharger(membre)["Location"] != reverse("preparation", args=[preparation.pk]), "un autre fichier"
