@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comite', '0002_textes_reserves_responsable'),
+        ('comite', '0003_rappels'),
         ('protocole', '0007_table_du_cache'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
