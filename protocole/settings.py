@@ -201,6 +201,8 @@ EMAIL_BACKEND = _env.get(
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = _env.get("DEFAULT_FROM_EMAIL", "suivi-per@localhost")
+# L'adresse que la déclaration d'accessibilité donne pour signaler un défaut (/accessibilite/).
+CONTACT_ACCESSIBILITE = _env.get("CONTACT_ACCESSIBILITE", "")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
