@@ -48,7 +48,9 @@ def _etats_en_plus(ctx):
 
 def pages_html(ctx):
     """Chaque URL que la matrice sert en GET, sauf les téléchargements, avec les identifiants du jeu de données."""
-    return [_url(nom, ctx) for nom, (_a, methodes, _r) in MATRICE.items() if "GET" in methodes and nom not in PAS_DES_PAGES]
+    return [
+        _url(nom, ctx) for nom, (_a, methodes, _r) in MATRICE.items() if "GET" in methodes and nom not in PAS_DES_PAGES
+    ]
 
 
 def pages_de_l_administration():
@@ -87,7 +89,9 @@ def _session(browser, live_server, utilisateur, **options):
     if utilisateur is not None:
         client = Client()
         client.force_login(utilisateur)
-        contexte.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+        contexte.add_cookies(
+            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+        )
     return contexte
 
 
