@@ -75,6 +75,8 @@ def actions(request):
     table.paginate(per_page=par_page)
     # Une page illisible montre la première, une page au-delà de la dernière montre la dernière.
     table.page = table.paginator.get_page(request.GET.get("page"))
+    # La cible du lien d'évitement « Aller aux actions en retard » : la première de la page affichée.
+    premiere_en_retard = next((ligne.record for ligne in table.page.object_list if ligne.record.est_en_retard), None)
     filtre_actif = any(request.GET.get(nom) for nom in filtre.filters)
     if not filtre_actif:
         table.empty_text = "Aucune action n'est encore suivie dans ce protocole."
@@ -92,6 +94,7 @@ def actions(request):
             "par_page": par_page,
             "tailles_de_page": TAILLES_DE_PAGE,
             "refus_par_page": refus_par_page,
+            "premiere_en_retard": premiere_en_retard,
         },
     )
 
@@ -131,4 +134,8 @@ def mes_actions(request):
             "vide": f"{nom} ne pilote aucune {'autre ' if referent else ''}action suivie.",
         },
     ]
-    return render(request, "engagements/mes_actions.html", {"sections": sections})
+    # La cible du lien d'évitement « Aller aux actions en retard » : la première, dans l'ordre de la page.
+    premiere_en_retard = next((action for action in referent + pilotees if action.est_en_retard), None)
+    return render(
+        request, "engagements/mes_actions.html", {"sections": sections, "premiere_en_retard": premiere_en_retard}
+    )
