@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from comite import rapports
 from comite.models import RapportArchive, Reunion
-from engagements.models.actions import aujourd_hui
+from engagements.models.regles import aujourd_hui
 from engagements.periode import depuis_par_defaut
 from engagements.tableaux import Perimetre
 

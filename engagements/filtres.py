@@ -9,7 +9,7 @@ from django.db.models import Q
 from engagements.acces import organisations_du_protocole
 from engagements.forms import DateInput
 from engagements.models import Action, Engagement, Statut, ValeurVerdict
-from engagements.models.actions import aujourd_hui, debut_du_jour
+from engagements.models.regles import aujourd_hui, debut_du_jour
 from engagements.tableaux import en_retard, pilotee_ou_accompagnee
 from protocole.formulaires import Accessible
 from protocole.models import Quartier

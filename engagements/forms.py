@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from engagements.acces import REFUS_PILOTE, obligations_ouvertes, pilote_par_defaut, pilotes_possibles
 from engagements.models import Action, Obligation, Statut, ValeurVerdict
-from engagements.models.actions import (
+from engagements.models.regles import (
     MESSAGE_REFERENT,
     MOTIF_ARCHIVAGE,
     MOTIF_DESARCHIVAGE,

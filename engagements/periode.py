@@ -19,7 +19,7 @@ from django.utils.module_loading import import_string
 
 from engagements.acces import organisations_du_protocole
 from engagements.forms import DateInput
-from engagements.models.actions import aujourd_hui
+from engagements.models.regles import aujourd_hui
 from engagements.tableaux import Perimetre
 from protocole.formulaires import Accessible
 from protocole.models import jour

@@ -29,11 +29,10 @@ class ProtocoleCourantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from signataires.models import Habilitation
-
+        # Par la relation inverse du compte : ce module du rez-de-chaussée n'importe pas `signataires`.
         habilitations = []
         if request.user.is_authenticated:
-            qs = Habilitation.objects.select_related("protocole", "organisation").filter(utilisateur=request.user)
+            qs = request.user.habilitations.select_related("protocole", "organisation")
             habilitations = list(qs.order_by("protocole__ordre", "protocole__territoire"))
         if habilitations:
             request.protocoles = [h.protocole for h in habilitations]

@@ -111,6 +111,11 @@ INSTALLED_APPS = [
     "engagements",
     "comite",
 ]
+# Les outils de développement (`manage.py demo`, `manage.py bench`, le générateur d'historiques synthétiques) : avec
+# DEBUG et sous pytest ; les processus du banc d'essai les ajoutent (outils/bench/reglages.py). Jamais en production.
+OUTILS = DEBUG or "pytest" in sys.modules
+if OUTILS:
+    INSTALLED_APPS.append("outils")
 
 # Le « depuis » par défaut des tableaux de bord et des rapports : la dernière réunion du comité (un étage au-dessus
 # du suivi, d'où ce nom lu à l'appel). Sans ce réglage, six mois avant « au ».
@@ -147,7 +152,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "protocole.context_processors.protocole_courant",
+                "signataires.context_processors.protocole_courant",
             ],
         },
     },

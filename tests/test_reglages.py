@@ -121,7 +121,7 @@ def test_bench_subprocesses_ignore_the_env_file(tmp_path):
             SECRET_KEY="cle-du-banc",
             DATABASE_URL="postgres:///banc",
             ALLOWED_HOSTS="127.0.0.1",
-            DJANGO_SETTINGS_MODULE="protocole.bench.reglages",
+            DJANGO_SETTINGS_MODULE="outils.bench.reglages",
         )
     )
 
@@ -168,3 +168,31 @@ def test_a_malformed_env_file_stops_with_the_line_at_fault(tmp_path):
 
     assert resultat.returncode != 0
     assert f"{fichier}, ligne 2 : NOM=valeur attendu" in resultat.stderr
+
+
+OUTILS_INSTALLES = (
+    "import django; django.setup(); from django.conf import settings as s; print('outils' in s.INSTALLED_APPS)"
+)
+
+
+@pytest.mark.parametrize(
+    ("variables", "installes"),
+    [
+        ({"DEBUG": "false", "SECRET_KEY": "cle-de-production"}, "False"),
+        ({"DEBUG": "true"}, "True"),
+        ({"DEBUG": "false", "SECRET_KEY": "cle-du-banc", "DJANGO_SETTINGS_MODULE": "outils.bench.reglages"}, "True"),
+    ],
+)
+def test_the_tooling_app_is_installed_with_debug_and_in_the_bench_never_in_production(tmp_path, variables, installes):
+    resultat = lancer(tmp_path / "absent.env", code=OUTILS_INSTALLES, **variables)
+
+    assert resultat.returncode == 0, resultat.stderr
+    assert resultat.stdout.splitlines()[-1] == installes
+
+
+def test_production_has_no_demo_nor_bench_command(tmp_path):
+    for commande in ("demo", "bench"):
+        resultat = lancer(tmp_path / "absent.env", commande, DEBUG="false", SECRET_KEY="cle-de-production")
+
+        assert resultat.returncode != 0
+        assert f"Unknown command: '{commande}'" in resultat.stderr

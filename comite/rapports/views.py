@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from comite.models import Reunion
 from comite.rapports import nom_de_fichier, produire
 from comite.rapports.formulaires import RapportForm
-from engagements.models.actions import aujourd_hui
+from engagements.models.regles import aujourd_hui
 from engagements.periode import depuis_par_defaut, lire_demande
 from protocole.acces import membre_requis
 

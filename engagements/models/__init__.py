@@ -1,5 +1,6 @@
-from engagements.models.actions import Action, Statut
-from engagements.models.journal import Champ, Entree, EntreePartenaire, EntreeQuartier, ValeurVerdict, Verdict
+from engagements.models.actions import Action
+from engagements.models.journal import Entree, EntreePartenaire, EntreeQuartier, Verdict
+from engagements.models.regles import Champ, Statut, ValeurVerdict
 from engagements.models.texte import Bloc, Engagement, Obligation, Paragraphe
 
 __all__ = [

@@ -9,85 +9,20 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import formats, timezone
 
+from engagements.models.regles import (
+    COLONNES,
+    MOTIF_VERDICT,
+    Champ,
+    Statut,
+    ValeurVerdict,
+    verifier_date_effet,
+    verifier_motif,
+)
 from protocole import ajout_seul
 from protocole.models import Protocole, Quartier, VersionDonnees
 from signataires.models import Organisation
 
 ORDRE_RECENT = ("-date_effet", "-enregistre_le", "-id")
-
-
-class Champ(models.TextChoices):
-    CREATION = "creation", "création"
-    ARCHIVAGE = "archivage", "archivage"
-    STATUT = "statut", "statut"
-    AVANCEMENT = "avancement", "avancement"
-    ECHEANCE = "echeance", "échéance"
-    PILOTE = "pilote", "pilote"
-    REFERENT = "referent", "référent"
-    QUARTIERS = "quartiers", "quartiers"
-    OBLIGATION = "obligation", "obligation"
-    VERDICT = "verdict", "verdict"
-    NOTE = "note", "commentaire"
-    TITRE = "titre", "titre"
-    DESCRIPTION = "description", "description"
-    DEBUT = "date_debut", "début"
-    BUDGET = "budget", "budget"
-    PARTENAIRES = "partenaires", "partenaires"
-    CAVIARDAGE = "caviardage", "caviardage"
-
-
-# Les corrections : ce qui décrit l'action sans dire où elle en est. Elles entrent au journal (qui, quand, avant →
-# après) mais ne sont pas des nouvelles de son avancement : la règle « sans nouvelles » (`etat_au`, `nouvelles_au`) ne
-# les compte pas, et elles ne changent pas `Action.maj_le`.
-CORRECTIONS = (Champ.TITRE, Champ.DESCRIPTION, Champ.DEBUT, Champ.BUDGET, Champ.PARTENAIRES)
-# Ce qui n'est pas une nouvelle de l'action, pour « sans nouvelles » (`nouvelles_au`) et les évolutions d'une
-# période : ses corrections, et le caviardage d'un commentaire (`manage.py caviarder_commentaire`), qui retouche le
-# journal sans rien dire de l'action.
-HORS_NOUVELLES = (*CORRECTIONS, Champ.CAVIARDAGE)
-
-
-class ValeurVerdict(models.TextChoices):
-    NON_EVALUE = "non_evalue", "non évalué"
-    TENU = "tenu", "tenu"
-    PARTIEL = "partiel", "partiellement tenu"
-    NON_TENU = "non_tenu", "non tenu"
-
-
-# Pour chaque sorte d'entrée : l'attribut suivi sur l'action, et les colonnes typées de l'entrée (avant, après).
-COLONNES = {
-    Champ.STATUT: ("statut", "statut_avant", "statut_apres"),
-    Champ.AVANCEMENT: ("avancement", "avancement_avant", "avancement_apres"),
-    Champ.ECHEANCE: ("echeance", "echeance_avant", "echeance_apres"),
-    Champ.PILOTE: ("pilote_id", "pilote_avant_id", "pilote_apres_id"),
-    Champ.REFERENT: ("referent_id", "referent_avant_id", "referent_apres_id"),
-    Champ.OBLIGATION: ("obligation_id", "obligation_avant_id", "obligation_apres_id"),
-    Champ.ARCHIVAGE: ("archivee", "archivee_avant", "archivee_apres"),
-    Champ.QUARTIERS: ("tout_le_territoire", "territoire_avant", "territoire_apres"),
-    Champ.VERDICT: (None, "verdict_avant", "verdict_apres"),
-    Champ.TITRE: ("titre", "texte_avant", "texte_apres"),
-    Champ.DESCRIPTION: ("description", "texte_avant", "texte_apres"),
-    Champ.DEBUT: ("date_debut", "debut_avant", "debut_apres"),
-    Champ.BUDGET: ("budget", "budget_avant", "budget_apres"),
-    Champ.PARTENAIRES: (None, None, None),
-}
-# Le nom qu'emploie `Action.enregistrer` pour chaque champ suivi.
-CHAMP_PAR_NOM = {
-    "statut": Champ.STATUT,
-    "avancement": Champ.AVANCEMENT,
-    "echeance": Champ.ECHEANCE,
-    "pilote": Champ.PILOTE,
-    "referent": Champ.REFERENT,
-    "obligation": Champ.OBLIGATION,
-    "archivee": Champ.ARCHIVAGE,
-    "quartiers": Champ.QUARTIERS,
-}
-# Le nom de chaque correction dans `Action.enregistrer(libres=…)`.
-CORRECTION_PAR_NOM = {
-    "titre": Champ.TITRE,
-    "description": Champ.DESCRIPTION,
-    "date_debut": Champ.DEBUT,
-    "budget": Champ.BUDGET,
-}
 
 
 class EntreeQuerySet(models.QuerySet):
@@ -267,8 +202,6 @@ class Entree(models.Model):
         return tuple(self._lisible(getattr(self, colonne.removesuffix("_id"))) for colonne in COLONNES[self.champ][1:])
 
     def _lisible(self, valeur):
-        from engagements.models.actions import Statut
-
         if valeur is None or valeur == "":
             return None
         if self.champ == Champ.STATUT:
@@ -360,8 +293,6 @@ class Verdict(models.Model):
         """Écrit une entrée de verdict, avec son motif (obligatoire) ; le verdict courant suit la dernière entrée
         (une entrée antidatée ne le remplace que si aucun verdict n'a pris effet après elle). Renvoie l'entrée, ou
         None si rien ne change."""
-        from engagements.models.actions import MOTIF_VERDICT, verifier_date_effet, verifier_motif
-
         verifier_date_effet(date_effet, protocole=obligation.protocole, maintenant=maintenant or timezone.now())
         verifier_motif(motif, MOTIF_VERDICT)
         if valeur not in ValeurVerdict.values:

@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models.functions import Coalesce
 
+from engagements.models.journal import Entree
+from engagements.models.regles import Champ, ValeurVerdict
 from protocole.models import ParProtocoleManager, Protocole
 from signataires.models import Partie
 
@@ -76,8 +78,6 @@ class ObligationQuerySet(models.QuerySet):
     def verdicts_au(self, date):
         """Annote `verdict_au` (« non évalué » sans entrée) et `motif_verdict_au` : le verdict de chaque obligation
         au jour `date` et le motif donné avec lui, lus dans le journal."""
-        from engagements.models.journal import Champ, Entree, ValeurVerdict
-
         return self.annotate(
             verdict_au=Coalesce(
                 Entree.objects.valeur_au(Champ.VERDICT, date, "verdict_apres", sujet="obligation"),

@@ -18,7 +18,7 @@ from engagements.acces import (
 )
 from engagements.forms import ActionForm, ArchivageForm, MiseAJourForm
 from engagements.models import Action, Entree
-from engagements.models.actions import ConflitDeVersion
+from engagements.models.regles import ConflitDeVersion
 from protocole.acces import membre_requis, permission_requise
 
 REFUS_DESARCHIVAGE = "Seule la coordination désarchive une action."

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from engagements.models import Action, Champ, Entree, Statut, ValeurVerdict, Verdict
-from engagements.models.actions import ConflitDeVersion
+from engagements.models.regles import ConflitDeVersion
 from engagements.tableaux import avec_drapeaux
 from tests.factories import ObligationFactory, OrganisationFactory, QuartierFactory, UtilisateurFactory
 from tests.factories_suivi import ROLES, ActionFactory, habilitation

@@ -12,7 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from engagements.acces import peut_donner_verdict, pilotes_possibles
 from engagements.models import Action, Champ, Entree, Statut, ValeurVerdict, Verdict
-from engagements.models.actions import referents_possibles
+from engagements.models.regles import referents_possibles
 from signataires.models import Organisation
 from tests.factories import HabilitationFactory, OrganisationFactory, ProtocoleFactory, UtilisateurFactory
 from tests.factories_suivi import ROLES, ActionFactory, habilitation

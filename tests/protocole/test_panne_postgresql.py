@@ -42,7 +42,7 @@ CSRF = "panne" * 6 + "ok"
 
 DONNEES = """
 import json
-from protocole.bench.cibles import session
+from outils.bench.cibles import session
 from tests.factories import ObligationFactory
 from tests.factories_suivi import ROLES, ActionFactory, habilitation
 

@@ -11,7 +11,7 @@ import time
 from django.db import connection
 
 # À augmenter quand le générateur change : la base nationale sera reconstruite au prochain `make bench`.
-VERSION_JEU = 1
+VERSION_JEU = 2  # 2 : les histoires du générateur partagé avec `manage.py demo` (outils.historiques)
 MARQUEUR = "banc_essai"
 
 

@@ -1,5 +1,5 @@
 """Le rapport du banc d'essai (en anglais, comme docs/) : la machine, les bases, les temps de réponse par page et par
-échelle, la charge, les rapports PDF (`protocole.bench.pdf`). Les cibles manquées sont dites, pas bloquantes ; seules
+échelle, la charge, les rapports PDF (`outils.bench.pdf`). Les cibles manquées sont dites, pas bloquantes ; seules
 les erreurs font échouer la commande."""
 
 import os
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import django
 
-from protocole.bench import pdf
-from protocole.bench.cibles import PAGES
+from outils.bench import pdf
+from outils.bench.cibles import PAGES
 
 RATIO_MAX = 1.5
 P95_MAX_MS = 300
@@ -124,7 +124,7 @@ def rediger(c):
             f"(jit_above_cost {pg.get('jit_above_cost', '?')}); PGOPTIONS {c['pgoptions'] or 'unset'}",
             f"- Python {m['python']}, Django {m['django']}, psycopg {m['psycopg']}, gunicorn {m['gunicorn']}: "
             f"{c['workers']} sync workers per database, DEBUG=false, CONN_MAX_AGE={c['conn_max_age']}; the project's "
-            "settings, except static files collected without compression (`protocole/bench/reglages.py`)",
+            "settings, except static files collected without compression (`outils/bench/reglages.py`)",
             f"- The client runs on the same machine and shares its cores. Load average (1 min) before / after the "
             f"measurements: {avant:.2f} / {apres:.2f}{occupee}.",
             "",

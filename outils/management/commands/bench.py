@@ -1,5 +1,5 @@
 """`make bench` : construit une fois un jeu de données à l'échelle nationale sur PostgreSQL, puis mesure les pages par
-de vraies requêtes HTTP contre gunicorn et écrit docs/benchmarks.md (voir protocole/bench/).
+de vraies requêtes HTTP contre gunicorn et écrit docs/benchmarks.md (voir outils/bench/).
 
 Deux bases, servies chacune par son gunicorn pendant le même passage :
 - `<base>_demo` : ce que donne `make run`, le protocole du Pays Voironnais et ses données de démonstration, seuls ;
@@ -7,7 +7,7 @@ Deux bases, servies chacune par son gunicorn pendant le même passage :
 On mesure le Pays Voironnais dans les deux bases (l'effet de la taille de la base sur le même protocole) et des
 protocoles synthétiques dans la seconde (l'échelle nationale). La cible compare l'échelle nationale à la démo seule.
 
-Puis les rapports PDF (`protocole.bench.pdf`), chacun dans un processus neuf : celui du Pays Voironnais dans
+Puis les rapports PDF (`outils.bench.pdf`), chacun dans un processus neuf : celui du Pays Voironnais dans
 `<base>_demo`, et celui d'un grand protocole synthétique (2 000 actions ; moins au petit passage) dans une troisième
 base, `<base>_rapport`, construite comme les autres (la démo, plus ce seul protocole).
 
@@ -33,9 +33,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from protocole.bench import cibles, jeu, mesure, pdf, postgres, rapport, reglages
-from protocole.bench.jeu import Echelle
-from protocole.bench.structure import PREFIXE
+from outils.bench import cibles, jeu, mesure, pdf, postgres, rapport, reglages
+from outils.bench.jeu import Echelle
+from outils.bench.structure import PREFIXE
 from protocole.models import Protocole
 
 MODELE = "pays-voironnais"  # le protocole réel, avec les données de `manage.py demo` : l'échelle « démo »
@@ -228,7 +228,7 @@ class Command(BaseCommand):
         sessions de mesure. Renvoie l'environnement de ses sous-processus, les cibles et le temps de construction.
         `options_jeu` : les options de `--etape construire` (`--demo-seule`, `--grand-rapport` ; aucune : l'échelle)."""
         env = {**os.environ, **commun, "DATABASE_URL": f"postgres:///{base}", "DEBUG": "false"}
-        env.update(ALLOWED_HOSTS="127.0.0.1", DJANGO_SETTINGS_MODULE="protocole.bench.reglages", PYTHONUNBUFFERED="1")
+        env.update(ALLOWED_HOSTS="127.0.0.1", DJANGO_SETTINGS_MODULE="outils.bench.reglages", PYTHONUNBUFFERED="1")
         construction_s = None
         if refaire or postgres.version_du_jeu(base) != postgres.VERSION_JEU:
             debut = time.monotonic()

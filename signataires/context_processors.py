@@ -1,5 +1,6 @@
-"""Ce que le gabarit de base lit sur chaque page. Comme les URL racines, ce module est le toit du projet : il pose
-aux applications les questions de la navigation et n'en donne aux gabarits que les réponses."""
+"""Ce que le gabarit de base lit sur chaque page : le protocole courant, le rôle qu'y tient l'utilisateur (posés par
+`protocole.middleware`) et les questions de droits de la navigation, dont il ne donne aux gabarits que les
+réponses."""
 
 from signataires.acces import peut_inviter
 

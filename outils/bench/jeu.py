@@ -8,14 +8,36 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from engagements.models import Action, Bloc, Engagement, Entree, EntreeQuartier, Obligation, Paragraphe, Verdict
-from protocole.bench.chargeur import Table, recaler_sequences
-from protocole.bench.structure import PREFIXE, Organisations, Texte, cloner
-from protocole.bench.suivi import Ecrivain, verdicts
+from engagements.models import (
+    Action,
+    Bloc,
+    Engagement,
+    Entree,
+    EntreePartenaire,
+    EntreeQuartier,
+    Obligation,
+    Paragraphe,
+    Verdict,
+)
+from outils.bench.chargeur import Table, recaler_sequences
+from outils.bench.structure import PREFIXE, Organisations, Texte, cloner
+from outils.bench.suivi import Ecrivain, verdicts
+from outils.historiques.calendrier import placer, placer_verdicts
+from outils.historiques.parcours import planifier, planifier_verdicts
 from protocole.models import Protocole, Quartier, TextePreambule, VersionDonnees
 from signataires.models import Appartenance, Habilitation, Organisation, Partie, Utilisateur
 
 GRAINE = 2026
+# Les tables du suivi (`suivi.Ecrivain`), dans l'ordre des clés étrangères.
+SUIVI = [
+    Action,
+    Action.quartiers.through,
+    Action.partenaires.through,
+    Entree,
+    EntreeQuartier,
+    EntreePartenaire,
+    Verdict,
+]
 # Dans l'ordre des clés étrangères : chaque table ne cite que celles qui la précèdent.
 MODELES = [
     Organisation,
@@ -30,12 +52,7 @@ MODELES = [
     Quartier,
     Utilisateur,
     Habilitation,
-    Action,
-    Action.quartiers.through,
-    Action.partenaires.through,
-    Entree,
-    EntreeQuartier,
-    Verdict,
+    *SUIVI,
 ]
 
 
@@ -61,11 +78,12 @@ def construire(modele, echelle, lot=25, graine=GRAINE, ecrire=print):
         with transaction.atomic():
             for numero in range(premier, min(echelle.protocoles, premier + lot)):
                 rng = random.Random(graine * 100_000 + numero)
-                territoire = cloner(numero, texte, tables, organisations, rng)
-                ecrivain = Ecrivain(territoire, tables, rng, aujourdhui, maintenant)
-                for rang in range(echelle.actions_du(numero)):
-                    ecrivain.action(rang)
-                verdicts(territoire, tables, rng, aujourdhui, maintenant)
+                ctx = cloner(numero, texte, tables, organisations, rng)
+                ecrivain = Ecrivain(ctx, tables)
+                for histoire in planifier(rng, ctx, echelle.actions_du(numero)):
+                    ecrivain.ecrire(placer(rng, histoire, aujourdhui, maintenant))
+                places = placer_verdicts(rng, planifier_verdicts(rng, ctx), aujourdhui, maintenant)
+                verdicts(ctx, tables, places)
             for table in tables.values():
                 table.vider()
         fait = min(echelle.protocoles, premier + lot)

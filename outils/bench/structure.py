@@ -2,12 +2,13 @@
 propres au territoire, les autres partagées par département ou région, comme une préfecture ou une ARS) et ses comptes.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from engagements.models import Bloc, Engagement, Obligation, Paragraphe
+from outils.historiques.plan import Cible, Contexte, Lieu
 from protocole.models import Protocole, Quartier, TextePreambule
 from signataires.models import Appartenance, Habilitation, Organisation, Partie, Utilisateur
 
@@ -57,21 +58,27 @@ class Texte:
         )
 
 
-@dataclass
-class Territoire:
-    """Les identifiants d'un protocole synthétique dont le suivi a besoin."""
+class Titres:
+    """Les titres des actions d'un protocole synthétique : le thème de l'engagement et un numéro."""
 
-    numero: int
-    protocole: int
-    epci: int
-    obligations: list  # [(id, numéro d'engagement, code de partie, bloc)]
-    par_bloc: dict  # bloc → [id d'obligation]
-    membres: dict  # code de partie → [id d'organisation]
-    organisations: list
-    quartiers: list
-    poids_quartiers: list
-    coordinateur: int
-    equipes: dict = field(default_factory=dict)  # organisation → [id de chargé de mission]
+    THEMES = {
+        1: "Emploi et insertion",
+        2: "Réussite éducative",
+        3: "Sport, culture et loisirs",
+        4: "Accès à la santé",
+        5: "Cadre de vie",
+    }
+
+    def __init__(self, numero):
+        self.numero, self.rang = numero, 0
+
+    def __call__(self, rng, cible, quartiers, territoire):
+        self.rang += 1
+        return f"{self.THEMES.get(cible.numero, 'Action')} — action {self.numero + 1}.{self.rang}"
+
+
+def description(cible):
+    return "Action synthétique du banc d'essai : personnes, dates et chiffres inventés."
 
 
 class Organisations:
@@ -89,7 +96,8 @@ class Organisations:
 
 
 def cloner(numero, texte, tables, organisations, rng):
-    """Écrit (en attente dans `tables`) le protocole synthétique n° `numero` et renvoie son `Territoire`."""
+    """Écrit (en attente dans `tables`) le protocole synthétique n° `numero` et renvoie son `Contexte` (le
+    protocole vu du générateur d'historiques)."""
     code = f"{numero + 1:03d}"
     nom = f"Territoire synthétique {code}"
     protocole = tables[Protocole].ajouter(
@@ -115,14 +123,13 @@ def cloner(numero, texte, tables, organisations, rng):
         (n, c): tables[Bloc].ajouter(engagement_id=engagements[n], partie_id=parties[c], ordre=o, intitule=i)
         for n, c, o, i in texte.blocs
     }
-    obligations, par_bloc, references = [], {}, {}
+    obligations, references = [], {}
     for n, c, rang, reference, contenu in texte.obligations:
         bloc = blocs[(n, c)]
         pk = tables[Obligation].ajouter(
             protocole_id=protocole, bloc_id=bloc, rang=rang, reference=reference, texte=contenu
         )
-        obligations.append((pk, n, c, bloc))
-        par_bloc.setdefault(bloc, []).append(pk)
+        obligations.append(Cible(pk, reference, n, c, bloc))
         references[reference] = pk
     for reference, ordre, contenu in texte.paragraphes:
         tables[Paragraphe].ajouter(obligation_id=references[reference], ordre=ordre, texte=contenu)
@@ -137,28 +144,25 @@ def cloner(numero, texte, tables, organisations, rng):
     quartiers = []
     for ordre in range(1, rng.randint(4, 10) + 1):
         nature = Quartier.Nature.QPV if ordre <= 2 else rng.choice(NATURES_QUARTIERS)
-        quartiers.append(
-            tables[Quartier].ajouter(
-                protocole_id=protocole,
-                slug=f"quartier-{ordre}",
-                nom=f"{NOMS_QUARTIERS[(numero + ordre) % len(NOMS_QUARTIERS)]} ({code}-{ordre})",
-                nature=nature,
-                ordre=ordre,
-            )
+        nom_quartier = f"{NOMS_QUARTIERS[(numero + ordre) % len(NOMS_QUARTIERS)]} ({code}-{ordre})"
+        pk = tables[Quartier].ajouter(
+            protocole_id=protocole, slug=f"quartier-{ordre}", nom=nom_quartier, nature=nature, ordre=ordre
         )
-    territoire = Territoire(
-        numero=numero,
+        quartiers.append(Lieu(pk, nom_quartier, ordre, 6 if ordre == 1 else 3 if ordre <= 3 else 1))
+    territoire = Contexte(
         protocole=protocole,
-        epci=epci,
         obligations=obligations,
-        par_bloc=par_bloc,
         membres={c: ids for c, ids in membres.items() if c in parties},
-        organisations=toutes,
+        equipes={},
+        noms={},
         quartiers=quartiers,
-        poids_quartiers=[6 if i == 0 else 3 if i < 3 else 1 for i in range(len(quartiers))],
+        organisations=toutes,
         coordinateur=0,
+        titre=Titres(numero),
+        description=description,
+        commentaire_creation="Action synthétique créée pour le banc d'essai.",
     )
-    _comptes(territoire, code, tables)
+    _comptes(territoire, epci, code, tables)
     return territoire
 
 
@@ -189,7 +193,7 @@ def _organisations(numero, code, nom, organisations, rng):
     return membres, epci
 
 
-def _comptes(territoire, code, tables):
+def _comptes(territoire, epci, code, tables):
     """Un coordinateur (l'EPCI), un chargé de mission par organisation du protocole, un lecteur (la préfecture)."""
     inutilisable = make_password(None)
     maintenant = timezone.now()
@@ -205,11 +209,12 @@ def _comptes(territoire, code, tables):
         tables[Habilitation].ajouter(
             utilisateur_id=utilisateur, protocole_id=territoire.protocole, organisation_id=organisation, role=role
         )
+        territoire.noms[utilisateur] = f"{prenom} Synthétique {code}"
         return utilisateur
 
-    territoire.coordinateur = compte("coordination", Role.COORDINATEUR, territoire.epci, "Coordination")
+    territoire.coordinateur = compte("coordination", Role.COORDINATEUR, epci, "Coordination")
     for rang, organisation in enumerate(territoire.organisations, start=1):
         referent = compte(f"cdm-{rang}", Role.CHARGE_DE_MISSION, organisation, f"Chargé·e {rang}")
         territoire.equipes[organisation] = [referent]
-    prefecture = territoire.membres.get("ETAT", [territoire.epci])[0]
+    prefecture = territoire.membres.get("ETAT", [epci])[0]
     compte("lecteur", Role.LECTEUR, prefecture, "Lecteur")

@@ -1,0 +1,51 @@
+"""La couche des requêtes : chaque chiffre et chaque ligne que montrent les pages, les exports et les rapports.
+
+Les deux règles du suivi, « en retard » et « sans nouvelles », sont écrites ici et nulle part ailleurs ; la liste
+des actions, « Mes actions », les exports, les tableaux de bord et les rapports PDF les appellent tous. Tout passe
+par `Action.objects.etat_au(au)` : aujourd'hui se lit sur les actions, une date passée se reconstruit depuis le
+journal. Un périmètre (tout le protocole, un quartier, une organisation, un engagement) choisit les actions. Chaque
+fonction répond en un nombre fixe de requêtes, quelle que soit la taille des données.
+
+Trois modules, qu'on importe d'ici : `regles` (en retard, sans nouvelles, le périmètre), `comptes` (les chiffres) et
+`lignes` (les lignes d'actions et les évolutions d'une période).
+"""
+
+from engagements.tableaux.comptes import (
+    Compte,
+    Grille,
+    comptes_par_quartier,
+    grille,
+    obligations_au,
+    verdicts_par_engagement,
+    verdicts_total,
+)
+from engagements.tableaux.lignes import Evolutions, actions_a_signaler, evolutions, lignes_actions, signalees
+from engagements.tableaux.regles import (
+    JOURS_SANS_NOUVELLES,
+    Perimetre,
+    avec_drapeaux,
+    en_retard,
+    pilotee_ou_accompagnee,
+    sans_nouvelles,
+)
+
+__all__ = [
+    "JOURS_SANS_NOUVELLES",
+    "Compte",
+    "Evolutions",
+    "Grille",
+    "Perimetre",
+    "actions_a_signaler",
+    "avec_drapeaux",
+    "comptes_par_quartier",
+    "en_retard",
+    "evolutions",
+    "grille",
+    "lignes_actions",
+    "obligations_au",
+    "pilotee_ou_accompagnee",
+    "sans_nouvelles",
+    "signalees",
+    "verdicts_par_engagement",
+    "verdicts_total",
+]
