@@ -34,6 +34,9 @@ class Clavier:
     """Le clavier de la page, qui compte les touches de navigation et vérifie après chacune que le focus se voit."""
 
     def __init__(self, page):
+        # Sans animations (ce que demandent bien des personnes qui naviguent au clavier) : l'ombre de focus de
+        # Bootstrap est là tout de suite, au lieu d'arriver par une transition que la charge de la machine ralentit.
+        page.emulate_media(reduced_motion="reduce")
         self.page = page
         self.touches = 0
         self.focus_invisibles = []
@@ -59,17 +62,17 @@ class Clavier:
     def _verifier_le_focus(self):
         # Une touche qui change de page détruit le document pendant qu'on l'interroge : on attend le suivant. Sur un
         # document neuf, rien n'a encore le focus : rien à vérifier.
-        # L'ombre de focus de Bootstrap arrive par une transition (0,15 s) : un second regard après elle.
+        # Un style de focus qui n'arrive qu'après coup compte aussi : on regarde jusqu'à 2 s.
         probleme = "aucun élément n'a le focus (document en cours de chargement)"
-        for attente in (0, 300, 300):
+        for _ in range(20):
             try:
-                self.page.wait_for_timeout(attente)
                 self.page.wait_for_load_state()
                 probleme = self.page.evaluate(FOCUS_VISIBLE)
             except PlaywrightError:
                 continue
-            if not probleme:
+            if not probleme or "aucun élément" in probleme:
                 return
+            self.page.wait_for_timeout(100)
         if "aucun élément" not in probleme:
             self.focus_invisibles.append(f"{self.page.url} : {probleme}")
 
