@@ -170,6 +170,14 @@ MATRICE = {
     "reunion_apercu": (reunion_args, {"GET": sauf(MEMBRES, autre_protocole=404)}, "POST"),
     "reunion_geler": (
         reunion_args,
+        {
+            "GET": sauf(COORDINATION, autre_protocole=404),
+            "POST": sauf(COORDINATION, autre_protocole=404, coordinateur=302, administrateur=302),
+        },
+        "PUT",
+    ),
+    "reunion_textes": (
+        reunion_args,
         {"POST": sauf(COORDINATION, autre_protocole=404, coordinateur=302, administrateur=302)},
         "GET",
     ),
@@ -203,7 +211,8 @@ DONNEES = {
     ("reunion_modifier", "POST"): lambda c: {"date": aujourd_hui(), "titre": "Comité d'automne", "participants": ""},
     ("decision_creer", "POST"): lambda c: {"texte": "Réunir les bailleurs", "suivi": "a_faire"},
     ("decision_modifier", "POST"): lambda c: {"texte": "Réunir les bailleurs", "suivi": "en_cours"},
-    ("reunion_geler", "POST"): lambda c: {"motif": "Corrige les participants"},
+    ("reunion_geler", "POST"): lambda c: {"motif": "Corrige les participants", "confirme": "on"},
+    ("reunion_textes", "POST"): lambda c: {"faits_marquants": "Ouverture du centre social.", "points_attention": ""},
     ("visa", "POST"): lambda c: {"archive": comite(c)["archive"].pk, "lu": "on"},
     ("blocages", "POST"): lambda c: {"identifiant": c["comptes"]["lecteur"].utilisateur.username},
 }
