@@ -134,8 +134,15 @@ def mes_actions(request):
             "vide": f"{nom} ne pilote aucune {'autre ' if referent else ''}action suivie.",
         },
     ]
+    toutes = referent + pilotees
+    resume = {
+        "en_retard": sum(a.est_en_retard for a in toutes),
+        "sans_nouvelles": sum(a.est_sans_nouvelles for a in toutes),
+    }
     # La cible du lien d'évitement « Aller aux actions en retard » : la première, dans l'ordre de la page.
-    premiere_en_retard = next((action for action in referent + pilotees if action.est_en_retard), None)
+    premiere_en_retard = next((action for action in toutes if action.est_en_retard), None)
     return render(
-        request, "engagements/mes_actions.html", {"sections": sections, "premiere_en_retard": premiere_en_retard}
+        request,
+        "engagements/mes_actions.html",
+        {"sections": sections, "resume": resume, "premiere_en_retard": premiere_en_retard},
     )
