@@ -153,7 +153,9 @@ def test_public_pages_read_anonymously_may_be_cached(client):
 
 
 # Rendus en PDF par WeasyPrint côté serveur, jamais servis en HTML : la Content-Security-Policy ne les concerne pas.
-GABARITS_PDF = {"rapports/rapport.html"}
+# Non servis par HTTP, donc hors de la CSP : le rapport PDF (WeasyPrint) et le courriel du récapitulatif, dont les
+# styles en ligne sont les seuls que les messageries gardent.
+GABARITS_PDF = {"rapports/rapport.html", "comite/rappels/recapitulatif.html"}
 INLINE = re.compile(r"""\sstyle=|<style|<script(?![^>]*\ssrc=)|\son[a-z]+=""", re.IGNORECASE)
 
 

@@ -6,6 +6,19 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from protocole import ajout_seul
+
+# Sous SQLite, changer un champ refait la table, et ses déclencheurs d'ajout seul disparaissent avec l'ancienne : on
+# les repose (sous PostgreSQL, la table ne change pas ; les retirer puis les reposer ne change rien).
+ARCHIVES = "protocole_rapportarchive"
+REFUS = "Un rapport archivé est en ajout seul : il ne se modifie ni ne se supprime. Gelez une nouvelle version."
+
+
+def reposer(apps, schema_editor):
+    connexion = schema_editor.connection
+    ajout_seul.executer(schema_editor, ajout_seul.sql_retirer(connexion, ARCHIVES))
+    ajout_seul.executer(schema_editor, ajout_seul.sql_poser(connexion, ARCHIVES, REFUS))
+
 
 class Migration(migrations.Migration):
 
@@ -45,4 +58,5 @@ class Migration(migrations.Migration):
             name='gele_le',
             field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='gelé le'),
         ),
+        migrations.RunPython(reposer, reposer),
     ]
