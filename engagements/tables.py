@@ -27,7 +27,10 @@ class TableActions(tables.Table):
     """Les colonnes de /actions/ ; le statut et les drapeaux se lisent en mots, jamais à la seule couleur."""
 
     reference = tables.Column("Référence", accessor="obligation__reference", attrs={"td": {"class": "text-nowrap"}})
-    titre = tables.Column("Titre", linkify=("action", {"pk": tables.A("pk")}))
+    # Chaque titre est une ancre (#action-<id>), que vise le lien d'évitement « Aller aux actions en retard ».
+    titre = tables.Column(
+        "Titre", linkify=("action", {"pk": tables.A("pk")}), attrs={"a": {"id": lambda record: f"action-{record.pk}"}}
+    )
     engagement = tables.Column("Engagement", accessor="obligation__bloc__engagement__numero")
     partie = tables.Column("Partie", accessor="obligation__bloc__partie__nom_court")
     pilote = tables.Column("Pilote")

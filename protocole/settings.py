@@ -206,6 +206,8 @@ EMAIL_BACKEND = _env.get(
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = _env.get("DEFAULT_FROM_EMAIL", "suivi-per@localhost")
+# L'adresse que la déclaration d'accessibilité donne pour signaler un défaut (/accessibilite/).
+CONTACT_ACCESSIBILITE = _env.get("CONTACT_ACCESSIBILITE", "")
 
 # L'adresse du site, pour les liens absolus des courriels (rappels) : le `.env` de `make run` la donne.
 SITE_URL = _env.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")

@@ -7,4 +7,5 @@ urlpatterns = [
     path("quartiers/", views.quartiers, name="quartiers"),
     path("protocole/choisir/", views.choisir_protocole, name="choisir_protocole"),
     path("sante/", views.sante, name="sante"),
+    path("accessibilite/", views.accessibilite, name="accessibilite"),
 ]

@@ -89,6 +89,7 @@ MATRICE = {
     "accueil": (None, {"GET": TOUS}, "POST"),
     "quartiers": (None, {"GET": TOUS}, "POST"),
     "sante": (None, {"GET": TOUS}, "POST"),
+    "accessibilite": (None, {"GET": TOUS}, "POST"),
     "signataires": (None, {"GET": TOUS}, "POST"),
     "engagement": (lambda c: [c["obligation"].bloc.engagement.numero], {"GET": TOUS}, "POST"),
     "obligation": (lambda c: [c["obligation"].pk], {"GET": sauf(TOUS, autre_protocole=404)}, "POST"),
@@ -240,6 +241,12 @@ def test_every_url_of_the_project_has_a_line_in_the_permission_matrix():
 
 @pytest.fixture
 def contexte(db):
+    return construire_contexte()
+
+
+def construire_contexte():
+    """Le petit jeu de données de la matrice, avec les comptes de chaque persona ; les parcours d'accessibilité
+    (tests/navigateur/test_accessibilite.py) visitent les mêmes URL avec les mêmes identifiants."""
     obligation = ObligationFactory()
     protocole = obligation.protocole
     QuartierFactory(protocole=protocole)

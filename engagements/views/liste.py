@@ -75,6 +75,8 @@ def actions(request):
     table.paginate(per_page=par_page)
     # Une page illisible montre la première, une page au-delà de la dernière montre la dernière.
     table.page = table.paginator.get_page(request.GET.get("page"))
+    # La cible du lien d'évitement « Aller aux actions en retard » : la première de la page affichée.
+    premiere_en_retard = next((ligne.record for ligne in table.page.object_list if ligne.record.est_en_retard), None)
     filtre_actif = any(request.GET.get(nom) for nom in filtre.filters)
     if not filtre_actif:
         table.empty_text = "Aucune action n'est encore suivie dans ce protocole."
@@ -92,6 +94,7 @@ def actions(request):
             "par_page": par_page,
             "tailles_de_page": TAILLES_DE_PAGE,
             "refus_par_page": refus_par_page,
+            "premiere_en_retard": premiere_en_retard,
         },
     )
 
@@ -136,4 +139,10 @@ def mes_actions(request):
         "en_retard": sum(a.est_en_retard for a in toutes),
         "sans_nouvelles": sum(a.est_sans_nouvelles for a in toutes),
     }
-    return render(request, "engagements/mes_actions.html", {"sections": sections, "resume": resume})
+    # La cible du lien d'évitement « Aller aux actions en retard » : la première, dans l'ordre de la page.
+    premiere_en_retard = next((action for action in toutes if action.est_en_retard), None)
+    return render(
+        request,
+        "engagements/mes_actions.html",
+        {"sections": sections, "resume": resume, "premiere_en_retard": premiere_en_retard},
+    )

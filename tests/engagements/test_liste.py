@@ -185,7 +185,11 @@ def test_each_row_shows_reference_title_link_engagement_party_pilot_referent_sta
     )
     reponse = lister(connecte)
     assertContains(reponse, "<code>E2-ETAT-1</code>")
-    assertContains(reponse, f'<a href="{reverse("action", args=[chantier.pk])}">Chantier éducatif</a>', html=True)
+    assertContains(
+        reponse,
+        f'<a id="action-{chantier.pk}" href="{reverse("action", args=[chantier.pk])}">Chantier éducatif</a>',
+        html=True,
+    )
     assertContains(reponse, "N°2")
     assertContains(reponse, "Ville de Voiron")
     assertContains(reponse, "avec CAF")
