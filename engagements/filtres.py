@@ -9,6 +9,7 @@ from django.db.models import Q
 from engagements.acces import organisations_du_protocole
 from engagements.forms import DateInput
 from engagements.models import Action, Engagement, Statut, ValeurVerdict
+from engagements.models.recherche import correspond
 from engagements.models.regles import aujourd_hui, debut_du_jour
 from engagements.tableaux import en_retard, pilotee_ou_accompagnee
 from protocole.formulaires import Accessible
@@ -74,12 +75,14 @@ def organisations(request):
 
 class FiltreActions(django_filters.FilterSet):
     """Les filtres de /actions/. Les actions archivées sont écartées tant que « inclure les archivées » n'est pas
-    cochée ; la recherche libre demande que chaque mot figure dans le titre, la description ou l'obligation."""
+    cochée ; la recherche libre demande que chaque mot figure dans le texte cherchable de l'action (titre,
+    description, obligation, quartiers, commentaires du journal), accents et majuscules ignorés."""
 
     q = django_filters.CharFilter(
         label="Rechercher",
         method="chercher",
-        help_text="Dans le titre, la description, la référence ou le texte de l'obligation.",
+        help_text="Dans le titre, la description, l'obligation (référence et texte), les quartiers et les "
+        "commentaires du journal ; sans tenir compte des accents ni des majuscules.",
     )
     engagement = django_filters.ModelChoiceFilter(
         label="Engagement",
@@ -140,14 +143,7 @@ class FiltreActions(django_filters.FilterSet):
         return queryset
 
     def chercher(self, queryset, name, value):
-        for mot in value.split():
-            queryset = queryset.filter(
-                Q(titre__icontains=mot)
-                | Q(description__icontains=mot)
-                | Q(obligation__reference__icontains=mot)
-                | Q(obligation__texte__icontains=mot)
-            )
-        return queryset
+        return queryset.filter(correspond(value))
 
     def filtrer_organisation(self, queryset, name, organisation):
         return queryset.filter(pilotee_ou_accompagnee(organisation))
