@@ -41,7 +41,6 @@ class TableActions(tables.Table):
 
     class Meta:
         template_name = "engagements/_table_actions.html"
-        order_by = ("echeance",)
         empty_text = "Aucune action ne correspond à ces critères."
         attrs = {"class": "table table-sm small align-middle table-actions"}
         default = "—"

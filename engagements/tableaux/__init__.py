@@ -25,6 +25,7 @@ from engagements.tableaux.regles import (
     Perimetre,
     avec_drapeaux,
     en_retard,
+    par_urgence,
     pilotee_ou_accompagnee,
     sans_nouvelles,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "grille",
     "lignes_actions",
     "obligations_au",
+    "par_urgence",
     "pilotee_ou_accompagnee",
     "sans_nouvelles",
     "signalees",

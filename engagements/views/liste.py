@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 from engagements.acces import actions_lisibles, peut_creer
 from engagements.exports import EXPORTS
 from engagements.filtres import FiltreActions
-from engagements.tableaux import avec_drapeaux
+from engagements.tableaux import avec_drapeaux, par_urgence
 from engagements.tables import TableActions
 from protocole.acces import membre_requis
 
@@ -59,7 +59,8 @@ def _lien_export(request, format_):
 def actions(request):
     """Les actions du protocole courant, filtrées, triées et paginées ; `?export=csv|xlsx` exporte tout le filtré."""
     filtre = FiltreActions(request.GET, queryset=_pour_affichage(actions_lisibles(request)), request=request)
-    table = TableActions(filtre.qs)
+    # Sans tri demandé, l'ordre de travail : ouvertes en retard, ouvertes par échéance, closes en dernier.
+    table = TableActions(par_urgence(filtre.qs))
     exporter = EXPORTS.get(request.GET.get("export"))
     if exporter and not filtre.is_valid():
         # Des filtres refusés ne s'appliquent pas : l'export donnerait plus que demandé. La liste dit pourquoi.

@@ -403,6 +403,35 @@ def test_the_list_is_sorted_by_due_date_by_default(connecte, obligations):
     assert titres(lister(connecte)) == ["Bientôt", "Plus tard", "Bien plus tard"]
 
 
+def test_by_default_open_actions_come_first_late_ones_on_top_then_by_due_date_closed_ones_last(
+    connecte, obligations, coordination
+):
+    """Plus d'actions réalisées en 2021 en tête de liste : l'ordre de travail, tiré des drapeaux d'`en_retard`."""
+    jour = datetime.timedelta(days=1)
+    e1 = obligations["E1-PT-1"]
+    action(e1, titre="Réalisée en 2021", echeance=datetime.date(2021, 6, 30), statut=Statut.REALISE, avancement=100)
+    action(e1, titre="Abandonnée", echeance=AUJOURD_HUI - 400 * jour, statut=Statut.ABANDONNE, commentaire="Non.")
+    action(e1, titre="Sans échéance", echeance=None)
+    action(e1, titre="Dans un mois", echeance=AUJOURD_HUI + 30 * jour)
+    action(e1, titre="En retard de 3 jours", echeance=AUJOURD_HUI - 3 * jour)
+    action(e1, titre="Demain", echeance=AUJOURD_HUI + jour)
+    action(e1, titre="En retard d'un an", echeance=AUJOURD_HUI - 365 * jour, statut=Statut.BLOQUE, commentaire="!")
+    archivee = action(e1, titre="Archivée", echeance=AUJOURD_HUI - 2 * jour)
+    archivee.archiver(auteur=coordination.utilisateur, date_effet=AUJOURD_HUI, commentaire="Doublon")
+    attendu = [
+        "En retard d'un an",
+        "En retard de 3 jours",
+        "Demain",
+        "Dans un mois",
+        "Sans échéance",
+        "Réalisée en 2021",
+        "Abandonnée",
+    ]
+    assert titres(lister(connecte)) == attendu
+    assert titres(lister(connecte, archivees="on")) == [*attendu, "Archivée"]
+    assert titres(lister(connecte, sort="echeance"))[0] == "Réalisée en 2021"  # un tri demandé l'emporte
+
+
 def test_the_status_sort_follows_the_course_of_an_action(connecte, obligations):
     action(obligations["E1-PT-1"], titre="Réalisée", statut=Statut.REALISE, avancement=100)
     action(obligations["E1-PT-1"], titre="À venir", statut=Statut.A_VENIR)
