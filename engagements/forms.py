@@ -19,6 +19,7 @@ from engagements.models.regles import (
     verifier_coherence,
     verifier_commentaire,
     verifier_date_effet,
+    verifier_report,
 )
 from protocole.formulaires import Accessible, ChoixMultiples
 from protocole.models import Quartier
@@ -123,13 +124,21 @@ class VersionMixin:
 
 
 class MiseAJourForm(VersionMixin, DateEffetMixin):
-    """Le formulaire de la page d'une action : statut, avancement, commentaire, date d'effet."""
+    """Le formulaire de la page d'une action : statut, avancement, échéance (un report se dit en commentaire),
+    commentaire, date d'effet. Un envoi sans le champ `echeance` (une page ouverte avant qu'il existe) ne la change
+    pas ; un champ vidé la retire."""
 
     statut = forms.ChoiceField(label="Statut", choices=Statut.choices)
     avancement = champ_avancement()
+    echeance = forms.DateField(
+        label="Échéance",
+        required=False,
+        widget=DateInput(),
+        help_text="La changer (reporter l'action) demande un commentaire qui dit pourquoi.",
+    )
     version = champ_version()
 
-    field_order = ["statut", "avancement", "commentaire", "date_effet"]
+    field_order = ["statut", "avancement", "echeance", "commentaire", "date_effet"]
 
     def __init__(self, *args, action, **kwargs):
         self.action = self.action_modifiee = action
@@ -139,6 +148,7 @@ class MiseAJourForm(VersionMixin, DateEffetMixin):
             {
                 "statut": action.statut,
                 "avancement": action.avancement,
+                "echeance": action.echeance,
                 "date_effet": timezone.localdate(),
                 "version": action.version,
             },
@@ -156,10 +166,25 @@ class MiseAJourForm(VersionMixin, DateEffetMixin):
             verifier_commentaire, avant=self.action.statut, apres=statut, commentaire=donnees.get("commentaire")
         )
         self.appliquer(verifier_coherence, statut=statut, avancement=donnees.get("avancement"))
+        if self.reporte and "echeance" in donnees:
+            echeance = donnees["echeance"]
+            self.appliquer(
+                verifier_report, avant=self.action.echeance, apres=echeance, commentaire=donnees.get("commentaire")
+            )
+            self.appliquer(verifier_calendrier, protocole=self.protocole, echeance=echeance)
+            self.appliquer(verifier_coherence, statut=statut, date_debut=self.action.date_debut, echeance=echeance)
         return donnees
 
+    @property
+    def reporte(self):
+        """Le formulaire envoyé porte-t-il l'échéance ?"""
+        return self.is_bound and "echeance" in self.data
+
     def changements(self):
-        return {"statut": self.cleaned_data["statut"], "avancement": self.cleaned_data["avancement"]}
+        changements = {"statut": self.cleaned_data["statut"], "avancement": self.cleaned_data["avancement"]}
+        if self.reporte:
+            changements["echeance"] = self.cleaned_data["echeance"]
+        return changements
 
 
 class ActionForm(VersionMixin, DateEffetMixin, forms.ModelForm):
