@@ -19,7 +19,14 @@ from engagements.tableaux.comptes import (
     verdicts_par_engagement,
     verdicts_total,
 )
-from engagements.tableaux.lignes import Evolutions, actions_a_signaler, evolutions, lignes_actions, signalees
+from engagements.tableaux.lignes import (
+    Evolutions,
+    actions_a_signaler,
+    avec_dernier_commentaire,
+    evolutions,
+    lignes_actions,
+    signalees,
+)
 from engagements.tableaux.regles import (
     JOURS_SANS_NOUVELLES,
     Perimetre,
@@ -37,6 +44,7 @@ __all__ = [
     "Grille",
     "Perimetre",
     "actions_a_signaler",
+    "avec_dernier_commentaire",
     "avec_drapeaux",
     "comptes_par_quartier",
     "en_retard",

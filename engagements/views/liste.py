@@ -2,12 +2,13 @@
 
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from engagements.acces import actions_lisibles, peut_creer
 from engagements.exports import EXPORTS
 from engagements.filtres import FiltreActions
-from engagements.tableaux import avec_drapeaux, par_urgence
+from engagements.tableaux import avec_dernier_commentaire, avec_drapeaux, par_urgence
 from engagements.tables import TableActions
 from protocole.acces import membre_requis
 
@@ -71,7 +72,8 @@ def actions(request):
     if tri := _tri(request, table):
         table.order_by = tri
     if exporter:
-        return exporter(table.data.data, request.protocole)
+        lignes = avec_dernier_commentaire(table.data.data)
+        return exporter(lignes, request.protocole, lambda a: request.build_absolute_uri(reverse("action", args=[a.pk])))
     par_page, refus_par_page = _par_page(request)
     table.paginate(per_page=par_page)
     # Une page illisible montre la première, une page au-delà de la dernière montre la dernière.
