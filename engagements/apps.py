@@ -18,6 +18,10 @@ class EngagementsConfig(AppConfig):
         suivre(Paragraphe, lambda p: [p.obligation.protocole_id])
         suivre(Action, du_protocole, "quartiers", "partenaires")
 
+        from engagements.selecteurs import declarer_les_genres
+
+        declarer_les_genres()  # obligations, organisations, référents, actions : /choix/<genre>/
+
         # Le texte cherchable des actions suit le texte de leur obligation et le nom de leurs quartiers, corrigés
         # dans l'admin (les actions elles-mêmes l'écrivent dans leurs méthodes : engagements/models/recherche.py).
         post_save.connect(_obligation_changee, sender=Obligation, dispatch_uid="recherche:obligation")

@@ -2,6 +2,7 @@
 les appellent dans `clean()` pour expliquer un refus en français avant d'écrire, sans en garder de copie."""
 
 import re
+from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from engagements.models.regles import (
 )
 from protocole.formulaires import Accessible, ChoixMultiples
 from protocole.models import Quartier
+from protocole.selecteur import Cherchable, ChoixCherchable, ChoixCherchables
 from signataires.models import Organisation, Utilisateur
 
 
@@ -187,8 +189,10 @@ class MiseAJourForm(VersionMixin, DateEffetMixin):
         return changements
 
 
-class ActionForm(VersionMixin, DateEffetMixin, forms.ModelForm):
-    """Création et modification d'une action. Les champs suivis passent par le journal, à la date d'effet."""
+class ActionForm(Cherchable, VersionMixin, DateEffetMixin, forms.ModelForm):
+    """Création et modification d'une action. Les champs suivis passent par le journal, à la date d'effet.
+    L'obligation, les partenaires et le référent se choisissent par le sélecteur cherchable (protocole/selecteur.py) :
+    « Chercher » réaffiche le formulaire filtré sans rien enregistrer."""
 
     avancement = champ_avancement()
     version = champ_version()
@@ -210,13 +214,18 @@ class ActionForm(VersionMixin, DateEffetMixin, forms.ModelForm):
             "statut",
             "avancement",
         ]
-        field_classes = {"budget": MontantField, "partenaires": ChoixMultiples, "quartiers": ChoixMultiples}
+        field_classes = {
+            "budget": MontantField,
+            "quartiers": ChoixMultiples,
+            "obligation": partial(ChoixCherchable, genre="obligations"),
+            "partenaires": partial(ChoixCherchables, genre="organisations"),
+            "referent": partial(ChoixCherchable, genre="referents"),
+        }
         help_texts = {"budget": "En euros, par exemple 1 234,50."}
         widgets = {
             "date_debut": DateInput(),
             "echeance": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
-            "partenaires": forms.SelectMultiple(attrs={"size": 6}),
             "quartiers": forms.CheckboxSelectMultiple,
         }
 
@@ -233,7 +242,6 @@ class ActionForm(VersionMixin, DateEffetMixin, forms.ModelForm):
             obligations = obligations | Obligation.objects.filter(pk=self.instance.obligation_id)
         obligations = obligations.distinct().select_related("bloc__engagement", "bloc__partie")
         self.fields["obligation"].queryset = obligations.order_by("bloc__engagement__numero", "bloc__ordre", "rang")
-        self.fields["obligation"].label_from_instance = lambda o: f"{o.reference} — {o.texte[:90]}"
         self.fields["pilote"].queryset = pilotes_possibles(habilitation)
         self.fields["pilote"].error_messages["invalid_choice"] = REFUS_PILOTE
         self.fields["pilote"].initial = pilote_par_defaut(habilitation)

@@ -89,6 +89,8 @@ MATRICE = {
     "accueil": (None, {"GET": TOUS}, "POST"),
     "quartiers": (None, {"GET": TOUS}, "POST"),
     "sante": (None, {"GET": TOUS}, "POST"),
+    # Le sélecteur cherchable : les choix du protocole courant (celui de l'autre coordinateur pour lui).
+    "selecteur": (lambda c: ["obligations"], {"GET": MEMBRES}, "POST"),
     "signataires": (None, {"GET": TOUS}, "POST"),
     "engagement": (lambda c: [c["obligation"].bloc.engagement.numero], {"GET": TOUS}, "POST"),
     "obligation": (lambda c: [c["obligation"].pk], {"GET": sauf(TOUS, autre_protocole=404)}, "POST"),

@@ -7,10 +7,10 @@ import io
 from decimal import Decimal
 
 import openpyxl
-from openpyxl.utils import get_column_letter
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl.utils import get_column_letter
 
 from engagements.models import Statut
 from protocole.models import Quartier
