@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from engagements.models import Action, Obligation
+from protocole.francais import de
 from protocole.models import Protocole
 from signataires.models import Organisation
 
@@ -165,4 +166,4 @@ class Visa(models.Model):
         verbose_name = "visa"
 
     def __str__(self):
-        return f"Visa de {self.organisation} sur {self.archive}"
+        return f"Visa {de(self.organisation)} sur {self.archive}"

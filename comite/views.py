@@ -28,6 +28,7 @@ from comite.forms import DecisionForm, GelForm, ReunionForm, VisaForm
 from comite.models import Decision, RapportArchive, Visa
 from engagements.models import Action, Obligation
 from protocole.acces import membre_requis, permission_requise
+from protocole.francais import de
 
 journal = logging.getLogger(__name__)
 
@@ -241,5 +242,5 @@ def visa(request, pk):
             request, f"La version {derniere.version} est déjà visée pour {organisation.nom} : rien n'a changé."
         )
     else:
-        messages.success(request, f"Visa de {organisation.nom} enregistré sur la version {derniere.version}.")
+        messages.success(request, f"Visa {de(organisation.nom)} enregistré sur la version {derniere.version}.")
     return redirect("reunion", pk=courante.pk)

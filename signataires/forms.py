@@ -109,8 +109,8 @@ class InvitationForm(Accessible, forms.Form):
         label="Rôle",
         choices=Role.choices,
         initial=Role.LECTEUR,
-        help_text="Lecteur : consulte tout le suivi. Chargé de mission : tient les actions de son organisation. "
-        "Coordinateur : toutes les actions, les verdicts, les invitations.",
+        help_text="Lecteur·rice : consulte tout le suivi. Chargé·e de mission : tient les actions de son organisation. "
+        "Coordinateur·rice : toutes les actions, les verdicts, les invitations.",
     )
 
     def __init__(self, *args, protocole, invitant, **kwargs):

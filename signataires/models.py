@@ -217,10 +217,10 @@ class Habilitation(models.Model):
     """Le rôle unique d'un utilisateur dans un protocole, et l'organisation pour laquelle il agit."""
 
     class Role(models.TextChoices):
-        ADMINISTRATEUR = "admin", "administrateur"
-        COORDINATEUR = "coord", "coordinateur"
-        CHARGE_DE_MISSION = "cdm", "chargé de mission"
-        LECTEUR = "lecteur", "lecteur"
+        ADMINISTRATEUR = "admin", "administrateur·rice"
+        COORDINATEUR = "coord", "coordinateur·rice"
+        CHARGE_DE_MISSION = "cdm", "chargé·e de mission"
+        LECTEUR = "lecteur", "lecteur·rice"
 
     utilisateur = models.ForeignKey(Utilisateur, on_delete=models.CASCADE, related_name="habilitations")
     protocole = models.ForeignKey(Protocole, on_delete=models.CASCADE, related_name="habilitations")

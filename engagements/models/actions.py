@@ -130,7 +130,7 @@ class Action(models.Model):
         null=True,
         blank=True,
         related_name="actions_referent",
-        verbose_name="référent",
+        verbose_name="référent·e",
     )
     tout_le_territoire = models.BooleanField(
         "tout le territoire", default=False, help_text="Couvre tous les quartiers, y compris ceux ajoutés plus tard."

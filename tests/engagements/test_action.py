@@ -219,7 +219,7 @@ def test_an_officer_cannot_create_for_another_organisation_nor_outside_their_par
     reponse = client.post(reverse("action_creer"), creation(obligation_caf, autre))
     assert reponse.status_code == 200
     assertContains(reponse, "Sélectionnez un choix valide", count=1)  # l'obligation, hors de ses parties
-    assertContains(reponse, "Un chargé de mission ne confie le pilotage qu&#x27;à sa propre organisation.")
+    assertContains(reponse, "Un·e chargé·e de mission ne confie le pilotage qu&#x27;à sa propre organisation.")
     assertContains(reponse, "Ateliers parents-enfants")
     assert not Action.objects.exists()
 

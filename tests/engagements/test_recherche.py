@@ -136,3 +136,9 @@ def test_the_rebuild_command_gives_back_the_texts_the_methods_keep(actions):
 def test_an_action_of_another_protocol_is_never_found(connecte, actions):
     ActionFactory(obligation=ObligationFactory(), titre="Décrochage ailleurs")
     assert chercher(connecte, "decrochage") == ["Ateliers d'été", "Prévenir le décrochage scolaire"]
+
+
+def test_a_search_that_finds_nothing_says_so_in_words_not_with_a_zero(connecte, actions):
+    reponse = connecte.get(reverse("actions"), {"q": "introuvable"})
+    assert "Aucune action ne correspond aux filtres." in reponse.content.decode()
+    assert "<strong>0</strong>" not in reponse.content.decode()

@@ -275,7 +275,7 @@ def test_an_officer_cannot_hand_the_pilot_role_to_another_organisation_by_a_forg
     formulaire = client.get(reverse("action_modifier", args=[action.pk])).context["form"]
     assert list(formulaire.fields["pilote"].queryset) == [action.pilote]
     reponse = modifier(client, action, pilote=autre.pk)
-    assertContains(reponse, "Un chargé de mission ne confie le pilotage qu&#x27;à sa propre organisation.")
+    assertContains(reponse, "Un·e chargé·e de mission ne confie le pilotage qu&#x27;à sa propre organisation.")
     assert inchangee(action)
 
 
