@@ -205,6 +205,10 @@ class Representation(models.Model):
 class Utilisateur(AbstractUser):
     """Un compte. Son rôle et son organisation dépendent du protocole (voir Habilitation)."""
 
+    # Les colonnes que la personne a choisi de voir dans la liste des actions (None : celles de son rôle). Gardées
+    # sur le compte plutôt qu'en session : le choix survit à la déconnexion et suit la personne d'un poste à l'autre.
+    colonnes_actions = models.JSONField("colonnes de la liste des actions", null=True, blank=True)
+
     class Meta:
         verbose_name = "utilisateur"
         ordering = ["last_name", "first_name", "username"]

@@ -102,6 +102,8 @@ MATRICE = {
     ),
     "actions": (None, {"GET": MEMBRES}, "POST"),
     "mes_actions": (None, {"GET": MEMBRES}, "POST"),
+    # Le choix des colonnes de la liste : chacun le sien, gardé sur son compte.
+    "actions_colonnes": (None, {"POST": sauf(dict.fromkeys(PERSONAS, 302), anonyme=CONNEXION)}, "GET"),
     "action_creer": (None, {"GET": sauf(MEMBRES, lecteur=403)}, "PUT"),
     "action": (lambda c: [c["action"].pk], {"GET": LECTURE_ACTION, "POST": ECRITURE_ACTION}, "PUT"),
     "action_modifier": (

@@ -1,15 +1,17 @@
 """La liste des actions du protocole (filtres, tri, pagination, exports) et « Mes actions »."""
 
+from django.contrib import messages
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
 
 from engagements.acces import actions_lisibles, peut_creer
 from engagements.exports import EXPORTS
 from engagements.filtres import FiltreActions
 from engagements.tableaux import avec_dernier_commentaire, avec_drapeaux, par_urgence
-from engagements.tables import TableActions
+from engagements.tables import OPTIONNELLES, TableActions, colonnes_choisies
 from protocole.acces import membre_requis
 
 PAR_PAGE = 25
@@ -69,6 +71,10 @@ def actions(request):
         parametres.pop("export")
         return redirect(f"{request.path}?{parametres.urlencode()}")
     table.request = request
+    colonnes = colonnes_choisies(request.user, request.habilitation)
+    if request.GET.get("quartier") and "quartiers" not in colonnes:
+        colonnes.append("quartiers")  # filtrée par quartier, la liste dit lesquels (« tout le territoire » compris)
+    table.montrer(colonnes)
     if tri := _tri(request, table):
         table.order_by = tri
     if exporter:
@@ -95,8 +101,27 @@ def actions(request):
             "par_page": par_page,
             "tailles_de_page": TAILLES_DE_PAGE,
             "refus_par_page": refus_par_page,
+            "colonnes": [(nom, libelle, nom in colonnes) for nom, libelle in OPTIONNELLES.items()],
         },
     )
+
+
+@membre_requis
+@require_POST
+def actions_colonnes(request):
+    """Garde sur le compte les colonnes de la liste des actions que la personne veut voir (« par défaut » : celles de
+    son rôle), puis revient à la liste telle qu'elle était filtrée."""
+    utilisateur = request.user
+    if "par_defaut" in request.POST:
+        utilisateur.colonnes_actions = None
+    else:
+        utilisateur.colonnes_actions = [nom for nom in OPTIONNELLES if nom in request.POST.getlist("colonnes")]
+    utilisateur.save(update_fields=["colonnes_actions"])
+    messages.success(request, "Colonnes de la liste enregistrées : elles vous suivront à chaque connexion.")
+    suite = request.POST.get("suite", "")
+    if not url_has_allowed_host_and_scheme(suite, {request.get_host()}) or not suite.startswith(reverse("actions")):
+        suite = reverse("actions")
+    return redirect(suite)
 
 
 def _a_surveiller_d_abord(actions):

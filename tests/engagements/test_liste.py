@@ -10,6 +10,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from engagements.models import Obligation, Statut, ValeurVerdict, Verdict
+from engagements.tables import OPTIONNELLES
 from protocole.models import Quartier
 from signataires.models import Partie, Utilisateur
 from tests.factories import (
@@ -183,9 +184,12 @@ def test_each_row_shows_reference_title_link_engagement_party_pilot_referent_sta
         avancement=35,
         echeance=datetime.date(2031, 3, 9),
     )
+    coordination.utilisateur.colonnes_actions = list(OPTIONNELLES)  # toutes les colonnes
+    coordination.utilisateur.save()
     reponse = lister(connecte)
     assertContains(reponse, "<code>E2-ETAT-1</code>")
-    assertContains(reponse, f'<a href="{reverse("action", args=[chantier.pk])}">Chantier éducatif</a>', html=True)
+    lien = reverse("action", args=[chantier.pk])
+    assertContains(reponse, f'<a href="{lien}"><span class="titre-deux-lignes" title="Chantier éducatif">')
     assertContains(reponse, "N°2")
     assertContains(reponse, "Ville de Voiron")
     assertContains(reponse, "avec CAF")
@@ -462,6 +466,45 @@ def test_export_links_keep_the_filters_and_drop_the_page(connecte, obligations):
     reponse = lister(connecte, statut=Statut.EN_COURS, page=1)
     assertContains(reponse, 'href="?statut=en_cours&amp;export=csv"')
     assertContains(reponse, 'href="?statut=en_cours&amp;export=xlsx"')
+
+
+# -- colonnes ---------------------------------------------------------------------------------------------------------
+
+
+def entetes(reponse):
+    return [colonne.header for colonne in reponse.context["table"].columns]
+
+
+def test_each_role_sees_the_columns_that_matter_to_it_and_the_title_fits_two_lines(client, protocole, obligations):
+    action(obligations["E1-PT-1"], titre="Un titre " * 20)
+    communes = ["Statut", "En retard", "Avancement", "Échéance", "Dernière mise à jour"]
+    attendus = {
+        ROLES.COORDINATEUR: ["Référence", "Titre", "Pilote", "Référent·e", *communes],
+        ROLES.CHARGE_DE_MISSION: ["Référence", "Titre", "Pilote", "Référent·e", *communes],
+        ROLES.LECTEUR: ["Référence", "Titre", "Pilote", "Quartiers", *communes],
+    }
+    for role, colonnes in attendus.items():
+        client.force_login(habilitation(protocole, role).utilisateur)
+        reponse = lister(client)
+        assert entetes(reponse) == colonnes
+        assertContains(reponse, 'class="titre-deux-lignes"')
+
+
+def test_hidden_and_shown_columns_are_remembered_on_the_account(client, protocole, obligations, coordination):
+    action(obligations["E1-PT-1"], titre="Chantier")
+    client.force_login(coordination.utilisateur)
+    suite = reverse("actions") + "?statut=en_cours"
+    reponse = client.post(
+        reverse("actions_colonnes"), {"colonnes": ["engagement", "echeance", "inconnue"], "suite": suite}
+    )
+    assert reponse.status_code == 302 and reponse["Location"] == suite
+    coordination.utilisateur.refresh_from_db()
+    assert coordination.utilisateur.colonnes_actions == ["engagement", "echeance"]
+    client.logout()
+    client.force_login(coordination.utilisateur)
+    assert entetes(lister(client)) == ["Titre", "Engagement", "Statut", "Échéance"]
+    client.post(reverse("actions_colonnes"), {"par_defaut": "1", "suite": "https://ailleurs.example/"})
+    assert len(entetes(lister(client))) == 9
 
 
 # -- nombre de requêtes --------------------------------------------------------------------------------------------
