@@ -1,6 +1,7 @@
 """Le rapport d'une réunion : la période qu'il couvre, son rendu et son gel en une version archivée."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +12,26 @@ from comite.models import RapportArchive, Reunion
 from engagements.models.regles import aujourd_hui
 from engagements.periode import depuis_par_defaut
 from engagements.tableaux import Perimetre
+
+
+@dataclass(frozen=True)
+class Gel:
+    """Ce qu'une version archivée imprime sur sa couverture et en pied de page : « Version n — gelée le … par … »,
+    et, pour une correction, son motif."""
+
+    version: int
+    gele_le: datetime.datetime
+    gele_par: str
+    motif: str = ""
+
+    @property
+    def mention(self):
+        return (
+            f"Version {self.version} — gelée le {timezone.localtime(self.gele_le):%d/%m/%Y à %H:%M} par {self.gele_par}"
+        )
+
+    def cle(self):
+        return [self.version, self.gele_le.isoformat(), self.gele_par, self.motif]
 
 
 def periode(reunion):
@@ -44,13 +65,15 @@ def nom_de_fichier(reunion, au=None, version=None):
 def geler(reunion, auteur, motif=""):
     """Archive le rendu de maintenant comme nouvelle version (n + 1), à côté des précédentes, jamais à leur place.
 
-    Le rendu se fait hors du verrou ; le numéro de version se décide sous verrou, avec la contrainte d'unicité en
-    dernier rempart : deux gels simultanés donnent deux versions, pas une écrasée."""
+    La version gelée imprime son numéro, son moment et son auteur (`Gel`) : le rendu se fait sous le verrou de la
+    réunion, après le choix du numéro. Deux gels simultanés donnent deux versions, pas une écrasée."""
     motif = motif.strip()
     maintenant = timezone.now()
     au, depuis = periode(reunion)
-    contenu = rapports.produire(Perimetre(reunion.protocole), au, depuis, reunion=reunion, genere_le=maintenant)
     with transaction.atomic():
+        # Le numéro de version se décide sous verrou, puis le rendu qui l'imprime se fait sous le même verrou :
+        # deux gels simultanés de la même réunion passent l'un après l'autre (la contrainte d'unicité reste le
+        # dernier rempart).
         list(Reunion.objects.select_for_update().filter(pk=reunion.pk).values_list("pk"))
         derniere = RapportArchive.objects.filter(reunion=reunion).order_by("-version").values_list("version").first()
         version = derniere[0] + 1 if derniere else 1
@@ -59,6 +82,17 @@ def geler(reunion, auteur, motif=""):
                 f"La version {version - 1} est déjà gelée : dites ce que corrige cette nouvelle version.",
                 code="motif",
             )
+        gel = Gel(version, maintenant, auteur.get_full_name() or auteur.get_username(), motif)
+        contenu = rapports.produire(
+            Perimetre(reunion.protocole), au, depuis, reunion=reunion, genere_le=maintenant, gel=gel
+        )
         return RapportArchive.objects.create(
-            reunion=reunion, version=version, contenu=contenu, au=au, depuis=depuis, motif=motif, gele_par=auteur
+            reunion=reunion,
+            version=version,
+            contenu=contenu,
+            au=au,
+            depuis=depuis,
+            motif=motif,
+            gele_le=maintenant,
+            gele_par=auteur,
         )

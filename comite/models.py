@@ -7,12 +7,17 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils import timezone
 
 from engagements.models import Action, Obligation
 from protocole.francais import de
 from protocole.models import Protocole
 from signataires.models import Organisation
+
+LONGUEUR_TEXTES = 1500
+TEXTES_COORDINATION = ("faits_marquants", "points_attention", "decisions_attendues")
 
 
 class Reunion(models.Model):
@@ -22,6 +27,20 @@ class Reunion(models.Model):
     date = models.DateField("date")
     titre = models.CharField("titre", max_length=200)
     participants = models.TextField("participants", blank=True, help_text="Texte libre : qui était présent.")
+    # Les mots de la coordination, imprimés dans la note qui ouvre le rapport de la réunion (texte brut : des
+    # paragraphes séparés par une ligne vide, des listes en lignes commençant par « - »).
+    faits_marquants = models.TextField(
+        "faits marquants", blank=True, max_length=LONGUEUR_TEXTES, validators=[MaxLengthValidator(LONGUEUR_TEXTES)]
+    )
+    points_attention = models.TextField(
+        "points d'attention", blank=True, max_length=LONGUEUR_TEXTES, validators=[MaxLengthValidator(LONGUEUR_TEXTES)]
+    )
+    decisions_attendues = models.TextField(
+        "décisions attendues du comité",
+        blank=True,
+        max_length=LONGUEUR_TEXTES,
+        validators=[MaxLengthValidator(LONGUEUR_TEXTES)],
+    )
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
 
     class Meta:
@@ -51,6 +70,12 @@ def derniere_reunion(protocole, au):
     return Reunion.objects.filter(protocole=protocole, date__lte=au).order_by("-date", "-id").first()
 
 
+def prochaine_reunion(protocole, au):
+    """La prochaine réunion du comité, tenue le jour `au` ou après (None s'il n'y en a pas) : ses textes de la
+    coordination accompagnent les rapports qui ne sont pas ceux d'une réunion."""
+    return Reunion.objects.filter(protocole=protocole, date__gte=au).order_by("date", "id").first()
+
+
 class Decision(models.Model):
     """Une décision du comité, liée aux obligations ou actions qu'elle concerne, avec son suivi."""
 
@@ -73,6 +98,15 @@ class Decision(models.Model):
         blank=True,
         related_name="decisions",
         verbose_name="responsable",
+    )
+    responsable_personne = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="personne responsable",
+        help_text="Une personne qui suit ce protocole, à la place ou en plus d'une organisation.",
     )
     echeance = models.DateField("échéance", null=True, blank=True)
     suivi = models.CharField("suivi", max_length=10, choices=Suivi.choices, default=Suivi.A_FAIRE)
@@ -119,7 +153,7 @@ class RapportArchive(models.Model):
     au = models.DateField("état au")
     depuis = models.DateField("évolutions depuis")
     motif = models.TextField("motif", blank=True, help_text="Pour une nouvelle version : ce qu'elle corrige.")
-    gele_le = models.DateTimeField("gelé le", auto_now_add=True)
+    gele_le = models.DateTimeField("gelé le", default=timezone.now, editable=False)
     gele_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="gelé par"
     )
@@ -152,12 +186,20 @@ class RapportArchive(models.Model):
 
 
 class Visa(models.Model):
-    """Le visa d'une organisation signataire sur une version gelée du rapport : qui, quand."""
+    """Le visa d'une organisation signataire sur une version gelée du rapport : qui, quand, et ses réserves s'il
+    est donné « avec réserves »."""
 
     archive = models.ForeignKey(RapportArchive, on_delete=models.PROTECT, related_name="visas")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="visas")
     utilisateur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     vise_le = models.DateTimeField("visé le", auto_now_add=True)
+    reserves = models.TextField(
+        "réserves",
+        blank=True,
+        max_length=LONGUEUR_TEXTES,
+        validators=[MaxLengthValidator(LONGUEUR_TEXTES)],
+        help_text="Vide : visa sans réserve.",
+    )
 
     class Meta:
         db_table = "protocole_visa"

@@ -8,7 +8,7 @@ et le tableau des mêmes chiffres à côté.
 
 from dataclasses import dataclass, field
 
-from engagements.models import Statut
+from engagements.models import Statut, ValeurVerdict
 from engagements.tableaux import Compte
 
 # Un symbole par statut, les mêmes que les badges (templates/engagements/_statut.html).
@@ -136,40 +136,86 @@ def _detail(compte):
     return f"{resume(compte)}" + (f" ({', '.join(morceaux)})" if morceaux else "")
 
 
+@dataclass(frozen=True)
+class Categorie:
+    """Une part d'une barre empilée : sa clé, son symbole, son libellé et ses couleurs (fond, encre)."""
+
+    cle: str
+    symbole: str
+    libelle: str
+    fond: str
+    encre: str
+
+
+CATEGORIES_STATUTS = [Categorie(s.value, SYMBOLES[s], s.label, *COULEURS[s]) for s in Statut]
+# Les verdicts d'une obligation, dans l'ordre de lecture : du meilleur au pire, puis « non évalué ».
+CATEGORIES_VERDICTS = [
+    Categorie(ValeurVerdict.TENU, "✓", "tenu", "#1e6b34", "#ffffff"),
+    Categorie(ValeurVerdict.PARTIEL, "◐", "partiellement tenu", "#f0b85a", "#1f2328"),
+    Categorie(ValeurVerdict.NON_TENU, "✗", "non tenu", "#a61b1b", "#ffffff"),
+    Categorie(ValeurVerdict.NON_EVALUE, "○", "non évalué", "#d0d7de", "#1f2328"),
+]
+
+
 def barres_par_statut(identifiant, titre, lignes, entete="Engagement"):
     """Le graphique des actions par statut ; `lignes` = [(libellé court, intitulé, Compte)]."""
-    plus_grand = max((compte.total for _l, _i, compte in lignes), default=0) or 1
-    marge = max([MARGE_LIBELLE] + [round(_largeur_texte(libelle)) + 16 for libelle, _i, _c in lignes])
+    return barres_empilees(
+        identifiant,
+        titre,
+        [
+            (libelle, intitule, compte.par_statut, compte, resume(compte), _detail(compte))
+            for libelle, intitule, compte in lignes
+        ],
+        CATEGORIES_STATUTS,
+        "Nombre d'actions par statut. ",
+        entete,
+    )
+
+
+def barres_empilees(identifiant, titre, lignes, categories, introduction, entete):
+    """Un graphique en barres horizontales empilées ; `lignes` = [(libellé court, intitulé, {clé: nombre}, objet
+    compté, résumé au bout de la barre, détail pour l'alternative textuelle)]."""
+    plus_grand = max((sum(valeurs.values()) for _l, _i, valeurs, *_r in lignes), default=0) or 1
+    marge = max([MARGE_LIBELLE] + [round(_largeur_texte(libelle)) + 16 for libelle, *_r in lignes])
     zone = LARGEUR - marge - PLACE_RESUME
     barres = []
-    for rang, (libelle, intitule, compte) in enumerate(lignes):
+    for rang, (libelle, intitule, valeurs, compte, au_bout, _detail_ligne) in enumerate(lignes):
         y = ECART + rang * (HAUTEUR_BARRE + ECART)
         x, segments = marge, []
-        for statut in Statut:
-            nombre = compte.par_statut[statut.value]
+        for categorie in categories:
+            nombre = valeurs.get(categorie.cle, 0)
             if not nombre:
                 continue
             largeur = round(zone * nombre / plus_grand, 1)
-            texte = f"{SYMBOLES[statut]} {nombre}"
+            texte = f"{categorie.symbole} {nombre}"
             if _largeur_texte(texte) + 6 > largeur:
                 texte = str(nombre) if _largeur_texte(str(nombre)) + 4 <= largeur else ""
-            fond, encre = COULEURS[statut]
-            segments.append(Segment(statut.value, statut.label, nombre, round(x, 1), largeur, fond, encre, texte))
+            segments.append(
+                Segment(
+                    categorie.cle,
+                    categorie.libelle,
+                    nombre,
+                    round(x, 1),
+                    largeur,
+                    categorie.fond,
+                    categorie.encre,
+                    texte,
+                )
+            )
             x += largeur
-        barres.append(Barre(libelle, intitule, y, compte, segments, resume(compte), round(x + 8, 1)))
+        barres.append(Barre(libelle, intitule, y, compte, segments, au_bout, round(x + 8, 1)))
     y_legende = ECART + len(lignes) * (HAUTEUR_BARRE + ECART) + 6
     legende, x = [], marge
-    for statut in Statut:
+    for categorie in categories:
         # Le symbole est dans la pastille : seul le libellé s'écrit à côté.
-        largeur = 22 + _largeur_texte(statut.label)
+        largeur = 22 + _largeur_texte(categorie.libelle)
         if x + largeur > LARGEUR:
             x, y_legende = marge, y_legende + 22
-        fond, encre = COULEURS[statut]
-        legende.append(Legende(SYMBOLES[statut], statut.label, fond, encre, round(x, 1), y_legende))
+        legende.append(
+            Legende(categorie.symbole, categorie.libelle, categorie.fond, categorie.encre, round(x, 1), y_legende)
+        )
         x += largeur + 16
-    description = "Nombre d'actions par statut. " + " ; ".join(
-        f"{intitule} : {_detail(compte)}" for _l, intitule, compte in lignes
-    )
+    description = introduction + " ; ".join(f"{intitule} : {detail}" for _l, intitule, *_r, detail in lignes)
     return Graphique(
         identifiant=identifiant,
         titre=titre,
@@ -178,7 +224,21 @@ def barres_par_statut(identifiant, titre, lignes, entete="Engagement"):
         barres=barres,
         legende=legende,
         hauteur=y_legende + 24,
+        statuts=[(c.cle, c.symbole, c.libelle) for c in categories],
         marge_libelle=marge,
+    )
+
+
+def graphique_verdicts_par_partie(verdicts, identifiant, titre):
+    """Une barre par partie, d'après `verdicts_par_partie` : le verdict de chacune de ses obligations."""
+    lignes = []
+    for partie, par_verdict in verdicts:
+        total = sum(par_verdict.values())
+        detail = ", ".join(f"{par_verdict[c.cle]} {c.libelle}" for c in CATEGORIES_VERDICTS if par_verdict[c.cle])
+        au_bout = f"{total} obligation{'s' if total > 1 else ''}"
+        lignes.append((partie.nom_court, partie.nom, par_verdict, None, au_bout, f"{au_bout} ({detail})"))
+    return barres_empilees(
+        identifiant, titre, lignes, CATEGORIES_VERDICTS, "Verdict des obligations par partie. ", "Partie"
     )
 
 

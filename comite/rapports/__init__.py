@@ -5,13 +5,15 @@ sans Django configuré, donc sans passer par les modèles.
 """
 
 
-def produire(perimetre, au, depuis, reunion=None, genere_le=None):
+def produire(perimetre, au, depuis, reunion=None, genere_le=None, annexe=True, gel=None):
     """Les octets PDF du rapport de `perimetre` (un `engagements.tableaux.Perimetre`) : l'état au jour `au`, les
-    évolutions depuis `depuis`. Avec `reunion`, les décisions de cette réunion et le suivi des précédentes ; sans,
-    les décisions de toutes les réunions jusqu'à `au`. Mis en cache : voir `comite.rapports.cache`."""
+    évolutions depuis `depuis`. Avec `reunion`, ses textes de la coordination, ses décisions et le suivi des
+    précédentes ; sans, les textes de la prochaine réunion et les décisions de toutes les réunions jusqu'à `au`.
+    Sans `annexe`, la couverture et la note seules. `gel` (une `comite.archives.Gel`) marque une version archivée
+    sur la couverture et en pied de page. Mis en cache : voir `comite.rapports.cache`."""
     from comite.rapports.production import produire as _produire
 
-    return _produire(perimetre, au, depuis, reunion=reunion, genere_le=genere_le)
+    return _produire(perimetre, au, depuis, reunion=reunion, genere_le=genere_le, annexe=annexe, gel=gel)
 
 
 def nom_de_fichier(perimetre, au):

@@ -21,7 +21,8 @@ from protocole.models import VersionDonnees
 # À monter quand le gabarit, la feuille ou le calcul du contenu changent : les anciens fichiers ne servent plus.
 # 2 : la liste « sans nouvelles », et les chiffres lus dans engagements.tableaux.
 # 3 : la clé prend la version des données.
-RAPPORT_VERSION = "3"
+# 4 : la note au comité et son annexe ; PDF balisé.
+RAPPORT_VERSION = "4"
 # Au-delà, les fichiers les plus anciens sont effacés à l'écriture d'un nouveau.
 FICHIERS_GARDES = 200
 
@@ -41,8 +42,9 @@ def portee(perimetre):
     return ("protocole", None)
 
 
-def cle(perimetre, au, depuis, reunion=None, genere_le=None):
-    """Une requête. `genere_le` n'entre dans la clé que s'il est imposé : il est alors imprimé tel quel."""
+def cle(perimetre, au, depuis, reunion=None, genere_le=None, annexe=True, gel=None, textes=None):
+    """Une requête. `genere_le` n'entre dans la clé que s'il est imposé : il est alors imprimé tel quel. `textes` :
+    la réunion dont la note imprime les textes de la coordination (leur contenu suit la version des données)."""
     protocole = perimetre.protocole
     jeton, numero = VersionDonnees.lire(protocole)
     elements = {
@@ -54,6 +56,9 @@ def cle(perimetre, au, depuis, reunion=None, genere_le=None):
         "reunion": _reunion(reunion),
         "donnees": [str(jeton) if jeton else None, numero],
         "genere_le": _iso(genere_le),
+        "annexe": annexe,
+        "gel": gel.cle() if gel else None,
+        "textes": textes.pk if textes else None,
     }
     return hashlib.sha256(json.dumps(elements, sort_keys=True).encode()).hexdigest()
 

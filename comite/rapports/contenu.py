@@ -11,25 +11,34 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from comite.models import Decision
-from engagements.graphiques import graphique_engagements, graphique_quartiers
-from engagements.models import ValeurVerdict
+from comite.models import TEXTES_COORDINATION, Decision, Reunion, Visa, prochaine_reunion
+from comite.rapports.graphiques import graphique_tendance
+from engagements.graphiques import graphique_engagements, graphique_quartiers, graphique_verdicts_par_partie
+from engagements.models import Statut, ValeurVerdict
+from engagements.models.regles import aujourd_hui
 from engagements.tableaux import (
+    changements_par_action,
     comptes_par_quartier,
     evolutions,
     grille,
     lignes_actions,
     obligations_au,
     signalees,
+    tendance,
     verdicts_par_engagement,
+    verdicts_par_partie,
     verdicts_total,
 )
 from signataires.models import Signature
 
 logger = logging.getLogger(__name__)
 
-# Les évolutions listées une à une (les chiffres de la synthèse, eux, comptent tout).
-LIMITE_EVOLUTIONS = 200
+# Les titres des textes de la coordination, dans l'ordre de la note.
+TITRES_TEXTES = {
+    "faits_marquants": "Faits marquants",
+    "points_attention": "Points d'attention",
+    "decisions_attendues": "Décisions attendues du comité",
+}
 
 
 @dataclass
@@ -70,24 +79,76 @@ class _Compteur:
         return execute(sql, params, many, context)
 
 
-def construire(perimetre, au, depuis, reunion=None):
-    """Le contexte du gabarit `rapports/rapport.html` pour `perimetre` au jour `au`, évolutions depuis `depuis`."""
+def construire(perimetre, au, depuis, reunion=None, annexe=True):
+    """Le contexte du gabarit `rapports/rapport.html` pour `perimetre` au jour `au`, évolutions depuis `depuis` ;
+    sans `annexe`, la couverture et la note seules."""
     compteur = _Compteur()
     with connection.execute_wrapper(compteur):
-        contexte = _construire(perimetre, au, depuis, reunion)
+        contexte = _note(perimetre, au, depuis, reunion)
+        if annexe:
+            contexte.update(_annexe(perimetre, au, depuis, reunion, contexte))
     logger.info("Contenu du rapport (%s, au %s) : %d requêtes", perimetre.libelle, au, compteur.requetes)
     contexte["requetes"] = compteur.requetes
     return contexte
 
 
-def _construire(perimetre, au, depuis, reunion):
+def reunion_des_textes(protocole, reunion):
+    """La réunion dont la note imprime les textes de la coordination : celle du rapport, sinon la prochaine à venir
+    (None : la note le dit)."""
+    return reunion if reunion is not None else prochaine_reunion(protocole, aujourd_hui())
+
+
+def textes_de(reunion):
+    """[(titre, texte)] des textes non vides de la coordination pour `reunion`."""
+    if reunion is None:
+        return []
+    return [(TITRES_TEXTES[nom], getattr(reunion, nom)) for nom in TEXTES_COORDINATION if getattr(reunion, nom).strip()]
+
+
+def _note(perimetre, au, depuis, reunion):
+    """La couverture et la note : le périmètre, les chiffres clés (statuts avec le retard à part, verdicts par
+    partie), la tendance par trimestre, les textes de la coordination."""
     tableau = grille(perimetre, au)
+    verdicts = verdicts_par_partie(perimetre, au)
+    trimestres = tendance(perimetre, au)
+    source = reunion_des_textes(perimetre.protocole, reunion)
+    return {
+        "protocole": perimetre.protocole,
+        "perimetre": perimetre,
+        # Pour un quartier, les obligations (et leurs verdicts) sont celles de tout le protocole : le rapport le dit.
+        "verdicts_du_protocole": perimetre.quartier is not None,
+        "au": au,
+        "depuis": depuis,
+        "reunion": reunion,
+        "grille": tableau,
+        "total": tableau.total,
+        "ouvertes_a_jour": tableau.total.ouvertes - tableau.total.en_retard,
+        "verdicts_parties": verdicts,
+        "graphique_verdicts": graphique_verdicts_par_partie(
+            verdicts, "rapport-verdicts", "Verdict des obligations par partie"
+        ),
+        "trimestres": trimestres,
+        "graphique_tendance": graphique_tendance(
+            trimestres, "rapport-tendance", "Actions réalisées, ouvertes à jour et en retard, par trimestre"
+        ),
+        "reunion_textes": source,
+        "textes": textes_de(source),
+        "nb_actions": tableau.total.total,
+        "annexe": False,
+    }
+
+
+def _annexe(perimetre, au, depuis, reunion, note):
+    """Le détail : par engagement et par partie, chaque obligation et ses actions ; les changements de la période
+    (une ligne par action) ; les actions en retard, sans nouvelles et bloquées ; les décisions et leur suivi, les
+    réserves des visas ; les signataires."""
+    tableau = note["grille"]
     verdicts = verdicts_par_engagement(perimetre, au)
     quartiers = comptes_par_quartier(perimetre, au) if perimetre.quartier is None else []
     actions = lignes_actions(perimetre, au)
     en_retard, sans_nouvelles, bloquees = signalees(actions)
     obligations = obligations_au(perimetre, au, {a.obligation_au for a in actions})
-    changements = evolutions(perimetre, depuis, au, limite=LIMITE_EVOLUTIONS)
+    changees = changements_par_action(perimetre, depuis, au)
     decisions = _decisions(perimetre.protocole, au, reunion)
     signatures = list(
         Signature.objects.filter(protocole=perimetre.protocole)
@@ -95,13 +156,7 @@ def _construire(perimetre, au, depuis, reunion):
         .order_by("ordre")
     )
     return {
-        "protocole": perimetre.protocole,
-        "perimetre": perimetre,
-        "au": au,
-        "depuis": depuis,
-        "reunion": reunion,
-        "grille": tableau,
-        "total": tableau.total,
+        "annexe": True,
         "par_engagement": _par_engagement(tableau, verdicts),
         "verdicts_total": verdicts_total(verdicts),
         "quartiers": quartiers,
@@ -111,14 +166,39 @@ def _construire(perimetre, au, depuis, reunion):
         else None,
         "engagements": _sections(tableau, obligations, actions),
         "nb_actions": len(actions),
-        "evolutions": changements,
-        "evolutions_tronquees": len(changements.entrees) >= LIMITE_EVOLUTIONS,
+        "evolutions": evolutions(perimetre, depuis, au, limite=0),
+        "changements": _changements(changees),
         "en_retard": en_retard,
         "sans_nouvelles": sans_nouvelles,
         "bloquees": bloquees,
         "signatures": signatures,
+        "reserves": _reserves(perimetre.protocole, au, reunion),
         **decisions,
     }
+
+
+def _changements(actions):
+    """[(engagement, [actions])] : les changements de la période, une ligne par action, par engagement."""
+    groupes = {}
+    for action in actions:
+        action.statut_avant_libelle = Statut(action.statut_avant).label if action.statut_avant else "—"
+        action.statut_libelle = Statut(action.statut_au).label if action.statut_au else "—"
+        groupes.setdefault(action.engagement_au, []).append(action)
+    return list(groupes.items())
+
+
+def _reserves(protocole, au, reunion):
+    """Une requête : les visas donnés avec réserves sur les versions gelées de la réunion précédente (celle d'avant
+    `reunion`, ou la dernière tenue au jour `au`)."""
+    precedentes = Reunion.objects.filter(protocole=protocole)
+    precedentes = precedentes.filter(date__lt=reunion.date) if reunion else precedentes.filter(date__lte=au)
+    derniere = precedentes.order_by("-date", "-id").values("pk")[:1]
+    return list(
+        Visa.objects.filter(archive__reunion__in=derniere)
+        .exclude(reserves="")
+        .select_related("organisation", "archive__reunion")
+        .order_by("archive__version", "organisation__nom")
+    )
 
 
 def _sections(tableau, obligations, actions):

@@ -39,14 +39,15 @@ def ressources():
     return feuille, police, [feuille.parent, police.parent]
 
 
-def produire(perimetre, au, depuis, reunion=None, genere_le=None):
-    cle = cache.cle(perimetre, au, depuis, reunion, genere_le)
+def produire(perimetre, au, depuis, reunion=None, genere_le=None, annexe=True, gel=None):
+    textes = contenu.reunion_des_textes(perimetre.protocole, reunion)
+    cle = cache.cle(perimetre, au, depuis, reunion, genere_le, annexe=annexe, gel=gel, textes=textes)
     pdf = cache.lire(cle)
     if pdf is not None:
         logger.info("Rapport %s au %s : servi par le cache", perimetre.libelle, au)
         return pdf
     debut = time.perf_counter()
-    html, contexte = rendre_html(perimetre, au, depuis, reunion, genere_le or timezone.now())
+    html, contexte = rendre_html(perimetre, au, depuis, reunion, genere_le or timezone.now(), annexe, gel)
     dans_un_fils = contexte["nb_actions"] > seuil_processus()
     rendre = rendu.rendre_pdf_dans_un_fils if dans_un_fils else rendu.rendre_pdf
     pdf = rendre(html, *ressources())
@@ -67,10 +68,10 @@ def produire(perimetre, au, depuis, reunion=None, genere_le=None):
     return pdf
 
 
-def rendre_html(perimetre, au, depuis, reunion, genere_le):
+def rendre_html(perimetre, au, depuis, reunion, genere_le, annexe=True, gel=None):
     """Le HTML du rapport et son contexte, en français quelle que soit la langue de la requête."""
-    contexte = contenu.construire(perimetre, au, depuis, reunion)
-    contexte["genere_le"] = genere_le
+    contexte = contenu.construire(perimetre, au, depuis, reunion, annexe=annexe)
+    contexte.update(genere_le=genere_le, gel=gel)
     with translation.override("fr"):
         html = render_to_string("rapports/rapport.html", contexte)
     # L'indentation du gabarit entre deux balises ne s'imprime pas mais WeasyPrint la traite quand même (~10 % du

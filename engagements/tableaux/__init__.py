@@ -6,8 +6,9 @@ par `Action.objects.etat_au(au)` : aujourd'hui se lit sur les actions, une date 
 journal. Un périmètre (tout le protocole, un quartier, une organisation, un engagement) choisit les actions. Chaque
 fonction répond en un nombre fixe de requêtes, quelle que soit la taille des données.
 
-Trois modules, qu'on importe d'ici : `regles` (en retard, sans nouvelles, le périmètre), `comptes` (les chiffres) et
-`lignes` (les lignes d'actions et les évolutions d'une période).
+Quatre modules, qu'on importe d'ici : `regles` (en retard, sans nouvelles, le périmètre), `comptes` (les chiffres),
+`lignes` (les lignes d'actions et les évolutions d'une période) et `tendances` (la note au comité : tendance par
+trimestre, verdicts par partie, changements d'une période par action).
 """
 
 from engagements.tableaux.comptes import (
@@ -36,6 +37,13 @@ from engagements.tableaux.regles import (
     pilotee_ou_accompagnee,
     sans_nouvelles,
 )
+from engagements.tableaux.tendances import (
+    Trimestre,
+    changements_par_action,
+    fins_de_trimestre,
+    tendance,
+    verdicts_par_partie,
+)
 
 __all__ = [
     "JOURS_SANS_NOUVELLES",
@@ -43,12 +51,15 @@ __all__ = [
     "Evolutions",
     "Grille",
     "Perimetre",
+    "Trimestre",
     "actions_a_signaler",
     "avec_dernier_commentaire",
     "avec_drapeaux",
+    "changements_par_action",
     "comptes_par_quartier",
     "en_retard",
     "evolutions",
+    "fins_de_trimestre",
     "grille",
     "lignes_actions",
     "obligations_au",
@@ -56,6 +67,8 @@ __all__ = [
     "pilotee_ou_accompagnee",
     "sans_nouvelles",
     "signalees",
+    "tendance",
     "verdicts_par_engagement",
+    "verdicts_par_partie",
     "verdicts_total",
 ]

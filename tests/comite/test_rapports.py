@@ -168,17 +168,19 @@ def test_the_report_lists_engagements_obligations_statuses_and_counts_from_the_d
     signets = [signet.title for signet in lecteur.outline if not isinstance(signet, list)]
     assert "Engagement renforcé N°1 — Mobiliser l'emploi" in signets
     assert "Engagement renforcé N°2 — Réussite éducative" in signets
-    assert "Synthèse" in signets and "Annexe : les signataires" in signets
+    assert signets[:2] == ["Note au comité de pilotage", "Annexe — le détail"] and "Les signataires" in signets
 
 
 def test_the_changes_since_the_chosen_date_are_listed(jeu):
     texte, _ = lire(rapports.produire(Perimetre(jeu["protocole"]), AUJOURDHUI, AUJOURDHUI - 30 * JOUR))
     depuis = AUJOURDHUI - 30 * JOUR
-    assert f"Évolutions depuis le {depuis.day}" in texte
-    assert "2 changements de statut, dont 1 action réalisée ; 0 nouvelle action ; 1 verdict rendu." in texte
+    assert f"Changements depuis le {depuis.day}" in texte
+    assert "2 changements de statut, dont 1 action réalisée ; 0 nouvelle action ; 1 verdict rendu" in texte, texte[
+        texte.rfind("Changements depuis") : texte.rfind("Changements depuis") + 600
+    ]
+    # Une ligne par action : statut et avancement d'avant la période puis à la fin, dernier commentaire.
     quand = (AUJOURDHUI - 10 * JOUR).strftime("%d/%m/%Y")
-    assert f"{quand} Forum de l'emploi Statut en cours → réalisé" in texte
-    assert "non évalué → tenu" in texte
+    assert f"Forum de l'emploi en cours → réalisé 40 % → 100 % {quand} Bilan transmis aux financeurs" in texte
     assert "à venir → en cours" not in texte, "le passage en cours de juin 2024 est avant la date choisie"
 
 
@@ -224,7 +226,7 @@ def test_the_late_actions_of_the_report_are_those_the_grid_counts(jeu):
 # grille 4, verdicts 1, quartiers 3 (la liste, « tout le territoire », les autres par quartier), actions 1,
 # obligations 1, pilotes et référents 2, évolutions 3 (chiffres, entrées, quartiers des entrées), décisions 3 (avec
 # obligations et actions), signatures 1.
-REQUETES_CONTENU = 19
+REQUETES_CONTENU = 23
 
 
 def peupler(taille):
