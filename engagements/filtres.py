@@ -14,6 +14,7 @@ from engagements.models.regles import aujourd_hui, debut_du_jour
 from engagements.tableaux import en_retard, pilotee_ou_accompagnee
 from protocole.formulaires import Accessible
 from protocole.models import Quartier
+from protocole.selecteur import GENRES, SUFFIXE, Selecteur
 from signataires.models import Partie, Utilisateur
 
 
@@ -26,8 +27,14 @@ class FormulaireFiltres(Accessible, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partie"].label_from_instance = lambda partie: partie.nom
-        self.fields["organisation"].label_from_instance = lambda organisation: organisation.nom
         self.fields["quartier"].label_from_instance = lambda q: f"{q.nom} ({q.get_nature_display()})"
+        # L'organisation et le référent·e se choisissent dans le sélecteur cherchable (plus de 20 choix) ; son bouton
+        # « Chercher » renvoie le formulaire de filtres, qui revient avec la liste des choix filtrée.
+        for nom in ("organisation", "referent"):
+            widget = self.fields[nom].widget
+            self.fields[nom].label_from_instance = GENRES[widget.genre].libelle
+            if self.is_bound:
+                widget.requete = str(self.data.get(f"{nom}{SUFFIXE}", ""))[:200]
 
     def clean_sans_maj_depuis(self):
         """Une date de fait : ni dans le futur ni avant le début du contrat (`Protocole.plage_des_faits`)."""
@@ -98,9 +105,10 @@ class FiltreActions(django_filters.FilterSet):
         method="filtrer_organisation",
         queryset=organisations,
         empty_label="Toutes les organisations",
+        widget=Selecteur("organisations-du-protocole"),
     )
     referent = django_filters.ModelChoiceFilter(
-        label="Référent·e", queryset=referents, empty_label="Toutes les personnes"
+        label="Référent·e", queryset=referents, empty_label="Toutes les personnes", widget=Selecteur("personnes")
     )
     quartier = django_filters.ModelChoiceFilter(
         label="Quartier",

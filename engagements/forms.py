@@ -218,6 +218,7 @@ class ActionForm(Cherchable, VersionMixin, DateEffetMixin, forms.ModelForm):
             "budget": MontantField,
             "quartiers": ChoixMultiples,
             "obligation": partial(ChoixCherchable, genre="obligations"),
+            "pilote": partial(ChoixCherchable, genre="organisations"),
             "partenaires": partial(ChoixCherchables, genre="organisations"),
             "referent": partial(ChoixCherchable, genre="referents"),
         }

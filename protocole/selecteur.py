@@ -12,6 +12,7 @@ fonction chacun : ce module, au rez-de-chaussée, n'importe aucun étage au-dess
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -30,6 +31,7 @@ from protocole.recherche import mots, normaliser
 CHERCHER = "_chercher"  # le bouton « Chercher » (sans JavaScript) ; sa valeur est le nom du champ
 SUFFIXE = "__cherche"  # le champ de recherche d'un sélecteur : `<nom du champ>__cherche`
 LIMITE = 30  # choix montrés au plus, en plus des choix cochés
+SEUIL = 20  # jusqu'à 20 choix, une simple liste déroulante (ou des cases) suffit : pas de recherche
 NOM = re.compile(r"^[A-Za-z_][\w-]{0,79}$")
 
 
@@ -79,6 +81,26 @@ class Selecteur(forms.Widget):
         self.requete = ""  # posée par `Cherchable` depuis l'envoi
 
     @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, choix):
+        # Le champ les pose (et les repose quand son queryset change) ; elles sont lues une fois par rendu.
+        self._choices, self._toutes = choix, None
+
+    def toutes(self):
+        """[(valeur, libellé)] de tous les choix, le vide compris : une requête, gardée pour le rendu."""
+        if self._toutes is None:
+            self._toutes = [(str(valeur), str(libelle)) for valeur, libelle in self._choices]
+        return self._toutes
+
+    @property
+    def liste_courte(self):
+        """Pas plus de `SEUIL` choix : une liste déroulante (ou des cases), sans recherche."""
+        return sum(1 for valeur, _libelle in self.toutes() if valeur != "") <= SEUIL
+
+    @property
     def allow_multiple_selected(self):
         return self.multiple
 
@@ -99,15 +121,23 @@ class Selecteur(forms.Widget):
     def get_context(self, name, value, attrs):
         contexte = super().get_context(name, value, attrs)
         choisis = set(self.format_value(value))
-        options = [(str(valeur), libelle) for valeur, libelle in self.choices if str(valeur) != ""]
-        montrees, cachees = filtrer(options, self.requete, choisis)
+        options = [(valeur, libelle) for valeur, libelle in self.toutes() if valeur != ""]
+        # Le choix vide d'un champ facultatif (« Toutes les organisations » d'un filtre), s'il en a un.
+        vide = next((libelle for valeur, libelle in self.toutes() if valeur == ""), VIDE)
+        court = self.liste_courte
+        montrees, cachees = filtrer(options, "" if court else self.requete, choisis, limite=SEUIL if court else LIMITE)
+        requis = self.is_required
+        parametres = {"nom": name, "multiple": int(self.multiple), "requis": int(requis), "vide": vide}
         contexte["widget"].update(
-            options_contexte(name, self.multiple, montrees, cachees, choisis)
+            options_contexte(name, self.multiple, montrees, cachees, choisis, requis, vide)
             | {
                 "requete": self.requete,
-                "url": f"{reverse('selecteur', args=[self.genre])}?nom={name}&multiple={int(self.multiple)}",
+                "url": f"{reverse('selecteur', args=[self.genre])}?{urlencode(parametres)}",
                 "nom_recherche": f"{name}{SUFFIXE}",
                 "chercher": CHERCHER,
+                "court": court,
+                "decrit": contexte["widget"]["attrs"].get("aria-describedby", ""),
+                "invalide": contexte["widget"]["attrs"].get("aria-invalid"),
             }
         )
         return contexte
@@ -117,14 +147,19 @@ class Selecteur(forms.Widget):
         return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))
 
     def id_for_label(self, id_):
-        return f"{id_}{SUFFIXE}" if id_ else id_
+        return f"{id_}{SUFFIXE}" if id_ and not self.liste_courte else id_
 
 
-def options_contexte(nom, multiple, montrees, cachees, choisis):
+VIDE = "Aucun choix"
+
+
+def options_contexte(nom, multiple, montrees, cachees, choisis, requis, vide):
     """Ce qu'affiche la liste des choix (includes/_selecteur_options.html), depuis le widget ou depuis `options`."""
     return {
         "nom": nom,
         "multiple": multiple,
+        "requis": requis,
+        "vide": vide,
         "options": [
             {"valeur": v, "libelle": libelle, "coche": v in choisis, "id": f"id_{nom}-{v}"} for v, libelle in montrees
         ],
@@ -202,6 +237,7 @@ def options(request, genre):
         objets = [*cochees, *[o for o in declare.chercher(objets, requete)[: LIMITE + 1] if o not in cochees]]
     options = [(str(o.pk), declare.libelle(o)) for o in objets]
     montrees, cachees = filtrer(options, "" if declare.chercher else requete, choisis)
-    contexte = options_contexte(nom, request.GET.get("multiple") == "1", montrees, cachees, choisis)
-    contexte["requis"] = request.GET.get("requis") == "1"
+    multiple, requis = request.GET.get("multiple") == "1", request.GET.get("requis") == "1"
+    vide = request.GET.get("vide", VIDE)[:80]
+    contexte = options_contexte(nom, multiple, montrees, cachees, choisis, requis, vide)
     return render(request, "includes/_selecteur_options.html", contexte)

@@ -56,7 +56,7 @@ def test_the_edit_form_shows_each_obligations_reference_and_full_text_as_radios(
     assertContains(reponse, 'type="checkbox" name="partenaires"')
     assertNotContains(reponse, '<select name="obligation"')
     assertNotContains(reponse, '<select name="partenaires"')
-    assertContains(reponse, 'hx-get="/choix/obligations/?nom=obligation&amp;multiple=0')
+    assertContains(reponse, 'hx-get="/choix/obligations/?nom=obligation&amp;multiple=0&amp;requis=1')
 
 
 def test_the_htmx_search_returns_matching_obligations_without_accents_and_keeps_the_checked_one(
@@ -122,3 +122,38 @@ def test_the_search_endpoint_has_a_fixed_query_count(client, protocole, coordina
     # Session, utilisateur, rôles (middleware) ; les obligations.
     with django_assert_num_queries(4):
         choix(client, "obligations", q="decrochage")
+
+
+def test_every_choice_among_more_than_20_is_the_picker_and_a_short_one_stays_a_select(client, protocole):
+    coordination = habilitation(protocole, ROLES.COORDINATEUR)
+    client.force_login(coordination.utilisateur)
+    obligation = Obligation.objects.filter(protocole=protocole).first()
+    for n in range(21):
+        ActionFactory(obligation=obligation, pilote=OrganisationFactory(nom=f"Association {n:02}"))
+    liste = client.get(reverse("actions")).content.decode()
+    assert 'name="organisation__cherche"' in liste  # plus de 20 organisations concernées : le sélecteur
+    assert '<select class="form-select" name="referent"' in liste  # peu de personnes : une liste déroulante
+    formulaire = client.get(reverse("action_creer")).content.decode()
+    assert 'name="pilote__cherche"' in formulaire and 'name="partenaires__cherche"' in formulaire
+    invitation = client.get(reverse("invitation")).content.decode()
+    assert 'name="organisation__cherche"' in invitation
+
+
+def test_an_officer_choosing_the_pilot_among_one_organisation_gets_a_plain_select(client, protocole):
+    officier = habilitation(protocole, ROLES.CHARGE_DE_MISSION)
+    client.force_login(officier.utilisateur)
+    formulaire = client.get(reverse("action_creer")).content.decode()
+    assert '<select class="form-select" name="pilote" id="id_pilote"' in formulaire
+
+
+def test_the_invitation_search_without_javascript_sends_nothing(client, protocole, mailoutbox):
+    client.force_login(habilitation(protocole, ROLES.COORDINATEUR).utilisateur)
+    for n in range(22):
+        OrganisationFactory(nom=f"Organisation {n:02}")
+    OrganisationFactory(nom="Mission locale Isère Rhodanienne", sigle="MLIR")
+    donnees = {"first_name": "Léa", "last_name": "Roux", "email": "lea@example.org", "role": "lecteur"}
+    reponse = client.post(reverse("invitation"), donnees | {"organisation__cherche": "ISERE", CHERCHER: "organisation"})
+    assert reponse.status_code == 200 and not mailoutbox
+    page = reponse.content.decode()
+    assert "Mission locale Isère Rhodanienne (MLIR)" in page and "Organisation 05" not in page
+    assert 'value="lea@example.org"' in page
