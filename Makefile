@@ -26,7 +26,9 @@ install: $(STAMP)
 	  '# Réglages de développement, écrits par make run (une seule fois : vos modifications sont gardées).' \
 	  '# Ignoré en entier quand SECRET_KEY, DEBUG ou DATABASE_URL vient de l’environnement, et sous pytest.' \
 	  '# Pour PostgreSQL en développement : DATABASE_URL=postgres:///suivi' \
-	  'DEBUG=true' > $@.tmp
+	  'DEBUG=true' \
+	  '# Les liens des courriels (récapitulatifs) : l'"'"'adresse du serveur de développement.' \
+	  'SITE_URL=http://$(HOST)' > $@.tmp
 	@mv $@.tmp $@
 	@echo "$@ écrit : réglages de développement (DEBUG=true)"
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from comite.models import Decision, RapportArchive, Reunion, Visa
+from comite.models import Decision, EnvoiRappel, RapportArchive, Reunion, Visa
 
 # -- Comité de pilotage ----------------------------------------------------------------------------------------------
 
@@ -71,3 +71,22 @@ class VisaAdmin(LectureSeuleAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("archive__contenu")
+
+
+@admin.register(EnvoiRappel)
+class EnvoiRappelAdmin(admin.ModelAdmin):
+    """Ce qui a été envoyé, à qui, quand et pourquoi : en lecture seule (`manage.py envoyer_rappels` l'écrit)."""
+
+    list_display = ["jour", "sorte", "destinataire", "adresse", "protocole"]
+    list_filter = ["protocole", "sorte", "jour"]
+    search_fields = ["destinataire__username", "destinataire__last_name", "adresse"]
+    date_hierarchy = "jour"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

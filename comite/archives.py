@@ -51,6 +51,12 @@ def rendre(reunion):
     return rapports.produire(Perimetre(reunion.protocole), au, depuis, reunion=reunion)
 
 
+def pages_de_l_apercu(reunion):
+    """Le nombre de pages de l'aperçu déjà rendu sur les données d'aujourd'hui (dans le cache), ou None."""
+    au, depuis = periode(reunion)
+    return rapports.pages_en_cache(Perimetre(reunion.protocole), au, depuis, reunion=reunion)
+
+
 def nom_de_fichier(reunion, au=None, version=None):
     """Le nom du rapport ; une version archivée garde sa date « au » et ajoute son numéro."""
     if au is None:

@@ -2,9 +2,10 @@
 
 from django import forms
 
-from comite.models import Decision, Reunion
+from comite.models import LONGUEUR_TEXTES, TEXTES_COORDINATION, Decision, Reunion
 from engagements.forms import DateInput
 from engagements.models import Action, Obligation
+from engagements.models.regles import referents_possibles
 from protocole.formulaires import Accessible, ChoixMultiples
 from signataires.models import Organisation
 
@@ -25,10 +26,42 @@ class ReunionForm(Accessible, forms.ModelForm):
         self.instance.protocole = protocole
 
 
+AIDE_TEXTES = (
+    f"Texte brut, {LONGUEUR_TEXTES} caractères au plus : une ligne vide sépare deux paragraphes, une ligne qui "
+    "commence par « - » est un élément de liste."
+)
+
+
+class TextesForm(Accessible, forms.ModelForm):
+    """Les textes de la coordination pour la note du rapport : texte brut, 1 500 caractères chacun au plus."""
+
+    class Meta:
+        model = Reunion
+        fields = list(TEXTES_COORDINATION)
+        widgets = {
+            nom: forms.Textarea(attrs={"rows": 5, "maxlength": LONGUEUR_TEXTES, "data-compteur": LONGUEUR_TEXTES})
+            for nom in TEXTES_COORDINATION
+        }
+        help_texts = dict.fromkeys(TEXTES_COORDINATION, AIDE_TEXTES)
+        error_messages = {
+            nom: {"max_length": "%(limit_value)d caractères au plus (ce texte en compte %(show_value)d)."}
+            for nom in TEXTES_COORDINATION
+        }
+
+
 class DecisionForm(Accessible, forms.ModelForm):
     class Meta:
         model = Decision
-        fields = ["texte", "obligations", "actions", "responsable", "echeance", "suivi", "commentaire_suivi"]
+        fields = [
+            "texte",
+            "obligations",
+            "actions",
+            "responsable",
+            "responsable_personne",
+            "echeance",
+            "suivi",
+            "commentaire_suivi",
+        ]
         field_classes = {"obligations": ChoixMultiples, "actions": ChoixMultiples}
         widgets = {
             "texte": forms.Textarea(attrs={"rows": 3}),
@@ -63,9 +96,15 @@ class DecisionForm(Accessible, forms.ModelForm):
         self.fields["responsable"].queryset = Organisation.objects.order_by("nom")
         self.fields["responsable"].label_from_instance = lambda o: o.nom
         self.fields["responsable"].empty_label = "— aucune —"
+        personnes = referents_possibles(protocole).order_by("last_name", "first_name")
+        self.fields["responsable_personne"].queryset = personnes
+        self.fields["responsable_personne"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.fields["responsable_personne"].empty_label = "— aucune —"
 
 
 class GelForm(Accessible, forms.Form):
+    # Posé par la page de confirmation : sans lui, le gel montre d'abord ce qui sera archivé.
+    confirme = forms.BooleanField(required=False, widget=forms.HiddenInput)
     motif = forms.CharField(
         label="Ce que corrige cette nouvelle version",
         required=False,
@@ -89,4 +128,11 @@ class VisaForm(forms.Form):
     archive = forms.IntegerField(widget=forms.HiddenInput)
     lu = forms.BooleanField(
         error_messages={"required": "Cochez la case pour confirmer que vous avez lu cette version du rapport."}
+    )
+    reserves = forms.CharField(
+        label="Réserves (facultatif : laissez vide pour un visa sans réserve)",
+        required=False,
+        max_length=LONGUEUR_TEXTES,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": LONGUEUR_TEXTES, "class": "form-control"}),
+        error_messages={"max_length": "%(limit_value)d caractères au plus (ce texte en compte %(show_value)d)."},
     )

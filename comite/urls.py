@@ -10,6 +10,7 @@ urlpatterns = [
     path("comite/<int:pk>/modifier/", views.reunion_modifier, name="reunion_modifier"),
     path("comite/<int:pk>/decisions/nouvelle/", views.decision_creer, name="decision_creer"),
     path("comite/decisions/<int:pk>/modifier/", views.decision_modifier, name="decision_modifier"),
+    path("comite/<int:pk>/textes/", views.reunion_textes, name="reunion_textes"),
     path("comite/<int:pk>/apercu/", views.reunion_apercu, name="reunion_apercu"),
     path("comite/<int:pk>/geler/", views.reunion_geler, name="reunion_geler"),
     path("comite/<int:pk>/visa/", views.visa, name="visa"),

@@ -24,8 +24,8 @@ from comite.acces import (
     reunions_du_protocole,
     verifier_peut_viser,
 )
-from comite.forms import DecisionForm, GelForm, ReunionForm, VisaForm
-from comite.models import Decision, RapportArchive, Visa
+from comite.forms import DecisionForm, GelForm, ReunionForm, TextesForm, VisaForm
+from comite.models import Decision, RapportArchive, Reunion, Visa
 from engagements.models import Action, Obligation
 from protocole.acces import membre_requis, permission_requise
 from protocole.francais import de
@@ -101,15 +101,25 @@ def reunion(request, pk):
     return render(request, "comite/reunion.html", _contexte(request, courante))
 
 
-def _contexte(request, courante, gel_form=None, visa_form=None):
-    """La page d'une réunion, en un nombre fixe de requêtes quel que soit le nombre de décisions ou de versions."""
-    decisions = (
-        courante.decisions.select_related("responsable")
+def _decisions(reunion):
+    return (
+        Decision.objects.filter(reunion=reunion)
+        .select_related("responsable", "responsable_personne")
         .prefetch_related(
             Prefetch("obligations", queryset=Obligation.objects.order_by("reference")),
             Prefetch("actions", queryset=Action.objects.order_by("titre")),
         )
         .order_by("pk")
+    )
+
+
+def _contexte(request, courante, gel_form=None, visa_form=None, textes_form=None):
+    """La page d'une réunion, en un nombre fixe de requêtes quel que soit le nombre de décisions ou de versions :
+    ses décisions, celles de la réunion précédente et leur suivi, les textes de la coordination, le rapport, ses
+    versions gelées et les visas (avec leurs réserves)."""
+    decisions = _decisions(courante)
+    precedente = (
+        Reunion.objects.filter(protocole=courante.protocole, date__lt=courante.date).order_by("-date", "-id").first()
     )
     versions = list(_versions().filter(reunion=courante))
     derniere = versions[-1] if versions else None
@@ -123,6 +133,9 @@ def _contexte(request, courante, gel_form=None, visa_form=None):
     return {
         "reunion": courante,
         "decisions": decisions,
+        "precedente": precedente,
+        "decisions_precedentes": _decisions(precedente) if precedente else [],
+        "textes_form": textes_form or TextesForm(instance=courante),
         "versions": versions,
         "derniere": derniere,
         "au": au,
@@ -177,17 +190,54 @@ def reunion_apercu(request, pk):
 
 @preparation_requise
 @require_POST
+def reunion_textes(request, pk):
+    """Les textes de la coordination pour la note du rapport (faits marquants, points d'attention, décisions
+    attendues) ; ils montent la version des données, donc tout rapport en cache est rendu de nouveau."""
+    courante = get_reunion(request, pk)
+    form = TextesForm(request.POST, instance=courante)
+    if not form.is_valid():
+        return render(request, "comite/reunion.html", _contexte(request, courante, textes_form=form), status=400)
+    form.save()
+    messages.success(request, "Textes de la coordination enregistrés : ils ouvriront la note du rapport.")
+    return redirect("reunion", pk=courante.pk)
+
+
+def _confirmation(request, courante, form, derniere, status=200):
+    """La page qui dit ce qui sera gelé : le périmètre, les dates, et le nombre de pages du dernier aperçu rendu
+    sur ces mêmes données quand il y en a un."""
+    au, depuis = rapport.periode(courante)
+    contexte = {
+        "reunion": courante,
+        "form": form,
+        "derniere": derniere,
+        "au": au,
+        "depuis": depuis,
+        "pages_apercu": rapport.pages_de_l_apercu(courante),
+    }
+    return render(request, "comite/geler.html", contexte, status=status)
+
+
+@preparation_requise
+@require_http_methods(["GET", "POST"])
 def reunion_geler(request, pk):
+    """GET : la confirmation de ce qui sera archivé. POST confirmé : le gel."""
     courante = get_reunion(request, pk)
     derniere = RapportArchive.objects.filter(reunion=courante).order_by("-version").values_list("version").first()
-    form = GelForm(request.POST, derniere_version=derniere[0] if derniere else None)
+    derniere = derniere[0] if derniere else None
+    if request.method == "GET":
+        return _confirmation(
+            request, courante, GelForm(derniere_version=derniere, initial={"confirme": True}), derniere
+        )
+    form = GelForm(request.POST, derniere_version=derniere)
     if not form.is_valid():
-        return render(request, "comite/reunion.html", _contexte(request, courante, gel_form=form), status=400)
+        return _confirmation(request, courante, form, derniere, status=400)
+    if not form.cleaned_data["confirme"]:
+        return _confirmation(request, courante, form, derniere)
     try:
         archive = rapport.geler(courante, request.user, motif=form.cleaned_data["motif"])
     except ValidationError as erreur:  # une autre version gelée entre-temps, sans motif ici
         form.add_error("motif", erreur)
-        return render(request, "comite/reunion.html", _contexte(request, courante, gel_form=form), status=400)
+        return _confirmation(request, courante, form, derniere, status=400)
     except IntegrityError:
         messages.error(request, "Une autre version vient d'être gelée au même instant : relisez-la avant de regeler.")
         return redirect("reunion", pk=courante.pk)
@@ -236,11 +286,21 @@ def visa(request, pk):
     organisation = request.habilitation.organisation
     try:
         with transaction.atomic():
-            Visa.objects.create(archive=derniere, organisation=organisation, utilisateur=request.user)
+            Visa.objects.create(
+                archive=derniere,
+                organisation=organisation,
+                utilisateur=request.user,
+                reserves=form.cleaned_data["reserves"].strip(),
+            )
     except IntegrityError:
         messages.info(
             request, f"La version {derniere.version} est déjà visée pour {organisation.nom} : rien n'a changé."
         )
     else:
-        messages.success(request, f"Visa {de(organisation.nom)} enregistré sur la version {derniere.version}.")
+        avec = " avec réserves" if form.cleaned_data["reserves"].strip() else ""
+        messages.success(
+            request,
+            f"Visa{avec} {de(organisation.nom)} enregistré sur la version {derniere.version} "
+            f"(SHA-256 {derniere.sha256}).",
+        )
     return redirect("reunion", pk=courante.pk)

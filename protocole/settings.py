@@ -209,6 +209,26 @@ EMAIL_BACKEND = _env.get(
 )
 DEFAULT_FROM_EMAIL = _env.get("DEFAULT_FROM_EMAIL", "suivi-per@localhost")
 
+# L'adresse du site, pour les liens absolus des courriels (rappels) : le `.env` de `make run` la donne.
+SITE_URL = _env.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+# Les rappels (`manage.py envoyer_rappels`, lancé chaque jour par cron) : le jour de la semaine du récapitulatif
+# hebdomadaire (lundi, mardi… ou 0 à 6, lundi = 0) et le nombre de jours avant un comité où part le récapitulatif
+# d'avant comité.
+JOURS_DE_LA_SEMAINE = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def envjour(name, default):
+    value = (_env.get(name) or default).strip().lower()
+    if value.isdigit() and int(value) < 7:
+        return int(value)
+    if value in JOURS_DE_LA_SEMAINE:
+        return JOURS_DE_LA_SEMAINE.index(value)
+    raise ImproperlyConfigured(f"{name} doit être un jour de la semaine (lundi… dimanche) ou 0 à 6, pas {value!r}")
+
+
+RAPPELS_JOUR = envjour("RAPPELS_JOUR", "lundi")
+RAPPELS_AVANT_COMITE = envint("RAPPELS_AVANT_COMITE", 14)
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 SESSION_COOKIE_HTTPONLY = True

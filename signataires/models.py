@@ -208,6 +208,11 @@ class Utilisateur(AbstractUser):
     # Les colonnes que la personne a choisi de voir dans la liste des actions (None : celles de son rôle). Gardées
     # sur le compte plutôt qu'en session : le choix survit à la déconnexion et suit la personne d'un poste à l'autre.
     colonnes_actions = models.JSONField("colonnes de la liste des actions", null=True, blank=True)
+    rappel_hebdomadaire = models.BooleanField(
+        "récapitulatif hebdomadaire",
+        default=True,
+        help_text="Un courriel par semaine : actions en retard ou sans nouvelles, décisions du comité à suivre.",
+    )
 
     class Meta:
         verbose_name = "utilisateur"
@@ -230,6 +235,11 @@ class Habilitation(models.Model):
     protocole = models.ForeignKey(Protocole, on_delete=models.CASCADE, related_name="habilitations")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="habilitations")
     role = models.CharField("rôle", max_length=8, choices=Role.choices)
+    rappel_avant_comite = models.BooleanField(
+        "récapitulatif avant comité",
+        default=True,
+        help_text="Le récapitulatif envoyé avant chaque comité de pilotage : seule la coordination peut l'arrêter.",
+    )
 
     class Meta:
         ordering = ["protocole", "utilisateur"]
@@ -245,6 +255,18 @@ class Habilitation(models.Model):
     def coordonne(self):
         """Coordination et administration voient et modifient toutes les actions, donnent les verdicts."""
         return self.role in (self.Role.ADMINISTRATEUR, self.Role.COORDINATEUR)
+
+    # Le rôle dit sans accord de genre (en-tête, page « Mon compte », courriels).
+    ROLES_NEUTRES = {
+        "admin": "administration",
+        "coord": "coordination",
+        "cdm": "chargé·e de mission",
+        "lecteur": "lecture",
+    }
+
+    @property
+    def role_neutre(self):
+        return self.ROLES_NEUTRES[self.role]
 
     def peut_accorder(self, role):
         """Cette habilitation peut-elle donner `role` à quelqu'un dans son protocole ? La coordination invite, et

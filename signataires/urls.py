@@ -1,6 +1,6 @@
 from django.urls import path
 
-from signataires.views import comptes, pages
+from signataires.views import compte, comptes, pages
 
 urlpatterns = [
     path("signataires/", pages.signataires, name="signataires"),
@@ -15,4 +15,6 @@ urlpatterns = [
     path("invitations/nouvelle/", comptes.invitation, name="invitation"),
     path("invitations/<uidb64>/<token>/", comptes.invitation_accepter, name="invitation_accepter"),
     path("comptes/blocages/", comptes.blocages, name="blocages"),
+    path("compte/", compte.compte, name="compte"),
+    path("comptes/rappels/", compte.rappels_comptes, name="rappels_comptes"),
 ]

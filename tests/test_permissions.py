@@ -135,6 +135,12 @@ MATRICE = {
         {"GET": COORDINATION, "POST": sauf(COORDINATION, autre_protocole=404, coordinateur=302, administrateur=302)},
         "PUT",
     ),
+    "compte": (None, {"GET": MEMBRES, "POST": sauf(dict.fromkeys(PERSONAS, 302), anonyme=CONNEXION)}, "PUT"),
+    "rappels_comptes": (
+        None,
+        {"GET": COORDINATION, "POST": sauf(COORDINATION, autre_protocole=302, coordinateur=302, administrateur=302)},
+        "PUT",
+    ),
     "vue_ensemble": (None, {"GET": MEMBRES}, "POST"),
     "quartier": (lambda c: [c["action"].protocole.quartiers.get().slug], {"GET": LECTURE_ACTION}, "POST"),
     # Le pilote de l'action n'est lié au protocole que par elle : ailleurs, sa vue partenaire n'existe pas.
@@ -173,6 +179,14 @@ MATRICE = {
     "reunion_apercu": (reunion_args, {"GET": sauf(MEMBRES, autre_protocole=404)}, "POST"),
     "reunion_geler": (
         reunion_args,
+        {
+            "GET": sauf(COORDINATION, autre_protocole=404),
+            "POST": sauf(COORDINATION, autre_protocole=404, coordinateur=302, administrateur=302),
+        },
+        "PUT",
+    ),
+    "reunion_textes": (
+        reunion_args,
         {"POST": sauf(COORDINATION, autre_protocole=404, coordinateur=302, administrateur=302)},
         "GET",
     ),
@@ -206,9 +220,12 @@ DONNEES = {
     ("reunion_modifier", "POST"): lambda c: {"date": aujourd_hui(), "titre": "Comité d'automne", "participants": ""},
     ("decision_creer", "POST"): lambda c: {"texte": "Réunir les bailleurs", "suivi": "a_faire"},
     ("decision_modifier", "POST"): lambda c: {"texte": "Réunir les bailleurs", "suivi": "en_cours"},
-    ("reunion_geler", "POST"): lambda c: {"motif": "Corrige les participants"},
+    ("reunion_geler", "POST"): lambda c: {"motif": "Corrige les participants", "confirme": "on"},
+    ("reunion_textes", "POST"): lambda c: {"faits_marquants": "Ouverture du centre social.", "points_attention": ""},
     ("visa", "POST"): lambda c: {"archive": comite(c)["archive"].pk, "lu": "on"},
     ("blocages", "POST"): lambda c: {"identifiant": c["comptes"]["lecteur"].utilisateur.username},
+    ("compte", "POST"): lambda c: {"rappel_hebdomadaire": "on"},
+    ("rappels_comptes", "POST"): lambda c: {"recoit": [str(c["comptes"]["lecteur"].pk)]},
 }
 
 

@@ -16,8 +16,15 @@ def produire(perimetre, au, depuis, reunion=None, genere_le=None, annexe=True, g
     return _produire(perimetre, au, depuis, reunion=reunion, genere_le=genere_le, annexe=annexe, gel=gel)
 
 
-def nom_de_fichier(perimetre, au):
-    """« rapport-copil-pays-voironnais-quartier-brunetiere-2026-11-25.pdf »."""
+def nom_de_fichier(perimetre, au, annexe=True):
+    """« rapport-copil-pays-voironnais-quartier-brunetiere-2026-11-25.pdf » ; « …-note.pdf » sans l'annexe."""
     from comite.rapports.production import nom_de_fichier as _nom_de_fichier
 
-    return _nom_de_fichier(perimetre, au)
+    return _nom_de_fichier(perimetre, au, annexe=annexe)
+
+
+def pages_en_cache(perimetre, au, depuis, reunion=None):
+    """Le nombre de pages du rapport déjà rendu pour ces données (None s'il n'est pas dans le cache)."""
+    from comite.rapports.production import pages_en_cache as _pages_en_cache
+
+    return _pages_en_cache(perimetre, au, depuis, reunion=reunion)

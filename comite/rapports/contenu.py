@@ -239,7 +239,7 @@ def _decisions(protocole, au, reunion):
     Le suivi d'une décision n'a pas de journal : il est imprimé tel qu'il est au moment du rendu."""
     qs = (
         Decision.objects.filter(reunion__protocole=protocole)
-        .select_related("reunion", "responsable")
+        .select_related("reunion", "responsable", "responsable_personne")
         .prefetch_related("obligations", "actions")
         .order_by("reunion__date", "reunion_id", "id")
     )

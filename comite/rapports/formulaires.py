@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from engagements.acces import organisations_du_protocole
 from engagements.periode import PERIMETRES, PerimetreInconnu, PeriodeForm, lire_perimetre, parametres_rapport
 
+# Le paramètre du téléchargement qui demande la note seule.
+SANS_ANNEXE = "annexe=non"
 CHAMP_DE = {"quartier": "quartier", "organisation": "organisation", "engagement": "engagement"}
 
 
@@ -18,8 +20,12 @@ class RapportForm(PeriodeForm):
     quartier = forms.CharField(label="Quartier", required=False, widget=forms.Select)
     organisation = forms.CharField(label="Organisation", required=False, widget=forms.Select)
     engagement = forms.CharField(label="Engagement", required=False, widget=forms.Select)
+    sans_annexe = forms.BooleanField(
+        label="La note seule : la couverture et la note au comité, sans l'annexe",
+        required=False,
+    )
 
-    field_order = ["perimetre", "quartier", "organisation", "engagement", "au", "depuis"]
+    field_order = ["perimetre", "quartier", "organisation", "engagement", "au", "depuis", "sans_annexe"]
 
     def __init__(self, protocole, *args, **kwargs):
         super().__init__(protocole, *args, **kwargs)
@@ -48,4 +54,5 @@ class RapportForm(PeriodeForm):
 
     def parametres(self):
         """Les paramètres du téléchargement (perimetre, valeur, au, depuis), écrits comme ceux des tableaux de bord."""
-        return parametres_rapport(self.perimetre_lu, self.periode())
+        parametres = parametres_rapport(self.perimetre_lu, self.periode())
+        return f"{parametres}&{SANS_ANNEXE}" if self.cleaned_data.get("sans_annexe") else parametres

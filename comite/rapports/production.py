@@ -68,10 +68,17 @@ def produire(perimetre, au, depuis, reunion=None, genere_le=None, annexe=True, g
     return pdf
 
 
+def pages_en_cache(perimetre, au, depuis, reunion=None):
+    textes = contenu.reunion_des_textes(perimetre.protocole, reunion)
+    pdf = cache.lire(cache.cle(perimetre, au, depuis, reunion, textes=textes))
+    return rendu.nombre_de_pages(pdf) if pdf is not None else None
+
+
 def rendre_html(perimetre, au, depuis, reunion, genere_le, annexe=True, gel=None):
     """Le HTML du rapport et son contexte, en français quelle que soit la langue de la requête."""
     contexte = contenu.construire(perimetre, au, depuis, reunion, annexe=annexe)
-    contexte.update(genere_le=genere_le, gel=gel)
+    # Le PDF balisé donne aux graphiques le texte de leur <title> : il y porte aussi leur description.
+    contexte.update(genere_le=genere_le, gel=gel, texte_alternatif_complet=True)
     with translation.override("fr"):
         html = render_to_string("rapports/rapport.html", contexte)
     # L'indentation du gabarit entre deux balises ne s'imprime pas mais WeasyPrint la traite quand même (~10 % du
@@ -79,7 +86,7 @@ def rendre_html(perimetre, au, depuis, reunion, genere_le, annexe=True, gel=None
     return ENTRE_BALISES.sub("><", html), contexte
 
 
-def nom_de_fichier(perimetre, au):
+def nom_de_fichier(perimetre, au, annexe=True):
     morceaux = ["rapport-copil", perimetre.protocole.slug]
     if perimetre.quartier is not None:
         morceaux += ["quartier", perimetre.quartier.slug]
@@ -87,4 +94,4 @@ def nom_de_fichier(perimetre, au):
         morceaux += ["organisation", perimetre.organisation.slug]
     elif perimetre.engagement is not None:
         morceaux += ["engagement", str(perimetre.engagement)]
-    return f"{slugify('-'.join(morceaux))}-{au.isoformat()}.pdf"
+    return f"{slugify('-'.join(morceaux))}-{au.isoformat()}{'' if annexe else '-note'}.pdf"

@@ -70,9 +70,19 @@ class Moteur:
         texte = police_css + Path(feuille).read_text(encoding="utf-8")
         self.css = CSS(string=texte, base_url=self.base_url, url_fetcher=self.fetcher, font_config=self.polices)
 
-    def rendre(self, html):
+    def rendre(self, html, balise=True):
+        """Le PDF balisé (titres, tableaux et leurs en-têtes, texte alternatif des graphiques, langue du document :
+        les organismes publics publient des documents accessibles), qui s'ouvre sur ses signets. `balise=False`
+        ne sert qu'au banc d'essai, pour mesurer le coût du balisage."""
         document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
-        return document.write_pdf(stylesheets=[self.css], font_config=self.polices)
+        return document.write_pdf(
+            stylesheets=[self.css], font_config=self.polices, pdf_tags=balise, finisher=_ouvrir_sur_les_signets
+        )
+
+
+def _ouvrir_sur_les_signets(_document, pdf):
+    """Le lecteur de PDF ouvre le panneau des signets : le sommaire du rapport est toujours à portée."""
+    pdf.catalog["PageMode"] = "/UseOutlines"
 
 
 _moteurs = {}
@@ -84,7 +94,7 @@ _verrou = threading.Lock()
 SEUILS_RAMASSE_MIETTES = (50_000, 20, 100)
 
 
-def rendre_pdf(html, feuille, police, dossiers):
+def rendre_pdf(html, feuille, police, dossiers, balise=True):
     """Les octets PDF de `html`. Les rendus de ce processus passent l'un après l'autre : la configuration de polices
     et la feuille analysée sont partagées, et Pango n'est pas fait pour être appelé de plusieurs fils à la fois."""
     # La date de la feuille dans la clé : modifiée pendant le développement, elle est relue sans redémarrer.
@@ -96,7 +106,7 @@ def rendre_pdf(html, feuille, police, dossiers):
         seuils = gc.get_threshold()
         gc.set_threshold(*SEUILS_RAMASSE_MIETTES)
         try:
-            return moteur.rendre(html)
+            return moteur.rendre(html, balise)
         finally:
             gc.set_threshold(*seuils)
 

@@ -38,14 +38,18 @@ def rapports(request):
 @membre_requis
 @require_safe
 def rapport(request):
-    """Le PDF, en pièce jointe. Des paramètres invalides ramènent au formulaire avec un message en français."""
+    """Le PDF, en pièce jointe ; `annexe=non` : la couverture et la note seules. Des paramètres invalides ramènent
+    au formulaire avec un message en français."""
     try:
         perimetre, periode = lire_demande(request.protocole, request.GET)
     except ValidationError as erreur:
         messages.error(request, " ".join(erreur.messages))
         return redirect("rapports")
-    reponse = HttpResponse(produire(perimetre, periode.au, periode.depuis), content_type="application/pdf")
-    reponse["Content-Disposition"] = content_disposition_header(True, nom_de_fichier(perimetre, periode.au))
+    annexe = request.GET.get("annexe") != "non"
+    pdf = produire(perimetre, periode.au, periode.depuis, annexe=annexe)
+    reponse = HttpResponse(pdf, content_type="application/pdf")
+    nom = nom_de_fichier(perimetre, periode.au, annexe=annexe)
+    reponse["Content-Disposition"] = content_disposition_header(True, nom)
     return reponse
 
 

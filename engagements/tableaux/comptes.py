@@ -150,16 +150,22 @@ def comptes_par_quartier(perimetre, au):
 
 def verdicts_par_engagement(perimetre, au):
     """Une requête : {numéro d'engagement: {verdict: nombre}} au jour `au` (« non évalué » sans revue)."""
+    return verdicts_par(perimetre, au, "bloc__engagement__numero")
+
+
+def verdicts_par(perimetre, au, cle):
+    """Une requête : {valeur de `cle` (un chemin depuis l'obligation): {verdict: nombre}} des obligations du
+    périmètre au jour `au`."""
     lignes = (
         perimetre.obligations()
         .verdicts_au(au)
         .order_by()
-        .values("bloc__engagement__numero", "verdict_au")
+        .values(cle, "verdict_au")
         .annotate(n=Count("pk", distinct=True))
     )
     resultat = {}
     for ligne in lignes:
-        par_verdict = resultat.setdefault(ligne["bloc__engagement__numero"], dict.fromkeys(ValeurVerdict.values, 0))
+        par_verdict = resultat.setdefault(ligne[cle], dict.fromkeys(ValeurVerdict.values, 0))
         par_verdict[ligne["verdict_au"]] += ligne["n"]
     return resultat
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, DateField, OuterRef, Q, Subquery, Value
 
-from engagements.models import Champ, Entree, Statut, ValeurVerdict
+from engagements.models import Champ, Entree, Statut
 from engagements.models.journal import ORDRE_RECENT
 from engagements.models.regles import HORS_NOUVELLES, STATUTS_CLOS, UN_JOUR
+from engagements.tableaux.comptes import verdicts_par
 from engagements.tableaux.regles import en_retard
 from signataires.models import Partie
 
@@ -80,21 +81,10 @@ def tendance(perimetre, au):
 
 
 def verdicts_par_partie(perimetre, au):
-    """Une requête : [(partie, {verdict: nombre})] dans l'ordre des parties — le verdict au jour `au` de chaque
+    """Deux requêtes : [(partie, {verdict: nombre})] dans l'ordre des parties — le verdict au jour `au` de chaque
     obligation dont rend compte le périmètre, rangée sous la partie qui s'y est engagée."""
-    lignes = (
-        perimetre.obligations()
-        .verdicts_au(au)
-        .order_by()
-        .values("bloc__partie", "verdict_au")
-        .annotate(n=Count("pk", distinct=True))
-    )
-    par_partie = {}
-    for ligne in lignes:
-        par_verdict = par_partie.setdefault(ligne["bloc__partie"], dict.fromkeys(ValeurVerdict.values, 0))
-        par_verdict[ligne["verdict_au"]] += ligne["n"]
-    parties = Partie.objects.filter(pk__in=par_partie).order_by("ordre")
-    return [(partie, par_partie[partie.pk]) for partie in parties]
+    par_partie = verdicts_par(perimetre, au, "bloc__partie")
+    return [(partie, par_partie[partie.pk]) for partie in Partie.objects.filter(pk__in=par_partie).order_by("ordre")]
 
 
 def changements_par_action(perimetre, depuis, au):

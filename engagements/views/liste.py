@@ -159,4 +159,9 @@ def mes_actions(request):
             "vide": f"{nom} ne pilote aucune {'autre ' if referent else ''}action suivie.",
         },
     ]
-    return render(request, "engagements/mes_actions.html", {"sections": sections})
+    toutes = referent + pilotees
+    resume = {
+        "en_retard": sum(a.est_en_retard for a in toutes),
+        "sans_nouvelles": sum(a.est_sans_nouvelles for a in toutes),
+    }
+    return render(request, "engagements/mes_actions.html", {"sections": sections, "resume": resume})

@@ -61,6 +61,7 @@ PERMISSIONS_LIRE = [
     ("engagements", "bloc"),
     ("engagements", "obligation"),
     ("engagements", "paragraphe"),
+    ("comite", "envoirappel"),
 ]
 
 

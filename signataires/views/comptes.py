@@ -25,7 +25,7 @@ from protocole.acces import permission_requise
 from protocole.middleware import SESSION_KEY
 from protocole.securite import adresse_client
 from signataires import blocages as connexions
-from signataires.acces import get_compte, peut_inviter, peut_lever_blocages
+from signataires.acces import get_compte, page_d_arrivee, peut_inviter, peut_lever_blocages
 from signataires.forms import (
     ChangementMotDePasseForm,
     ConnexionForm,
@@ -52,6 +52,15 @@ class Connexion(vues_auth.LoginView):
         if protocole_id is not None:
             self.request.session[SESSION_KEY] = protocole_id
         return reponse
+
+    def get_default_redirect_url(self):
+        """Sans « next » : la page d'arrivée du rôle tenu dans le protocole choisi (`acces.page_d_arrivee`)."""
+        habilitations = Habilitation.objects.filter(utilisateur=self.request.user).order_by(
+            "protocole__ordre", "protocole__territoire"
+        )
+        choisi = self.request.session.get(SESSION_KEY)
+        habilitation = habilitations.filter(protocole_id=choisi).first() or habilitations.first()
+        return page_d_arrivee(habilitation)
 
 
 connexion = Connexion.as_view(

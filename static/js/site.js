@@ -52,3 +52,22 @@ document.addEventListener("htmx:afterSwap", function () {
     annoncer("Le serveur ne répond pas : vérifiez votre connexion." + PEUT_ETRE);
   });
 })();
+
+// Les textes limités (data-compteur) disent ce qu'il reste de caractères, dans la zone polie qui les suit
+// (data-compteur-de) ; sans JavaScript, l'attribut maxlength et l'aide du champ disent la limite.
+(function () {
+  function compter(champ) {
+    var zone = document.querySelector('[data-compteur-de="' + champ.id + '"]');
+    if (!zone) {
+      return;
+    }
+    var limite = parseInt(champ.getAttribute("data-compteur"), 10);
+    zone.textContent = champ.value.length + " / " + limite + " caractères";
+  }
+  document.querySelectorAll("textarea[data-compteur]").forEach(function (champ) {
+    compter(champ);
+    champ.addEventListener("input", function () {
+      compter(champ);
+    });
+  });
+})();

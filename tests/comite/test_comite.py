@@ -37,8 +37,9 @@ IL_Y_A_DIX_JOURS = AUJOURD_HUI - datetime.timedelta(days=10)
 
 # Session, utilisateur, rôles (middleware) ; la réunion, ses décisions, leurs obligations, leurs actions ; les
 # versions gelées (sans leur fichier), les organisations signataires, les visas de la dernière version ; la réunion
-# précédente (période du rapport) ; le menu des engagements.
-REQUETES_REUNION = 12
+# précédente (période du rapport) ; le menu des engagements ; la réunion précédente et ses décisions, leurs
+# obligations et leurs actions (le suivi des décisions de la réunion précédente).
+REQUETES_REUNION = 16
 # Session, utilisateur, rôles ; les organisations signataires ; les réunions avec leurs nombres de décisions et de
 # visas ; leurs versions gelées ; le menu.
 REQUETES_REUNIONS = 7
@@ -96,7 +97,7 @@ def action(protocole):
 
 
 def geler(client, reunion, **donnees):
-    return client.post(reverse("reunion_geler", args=[reunion.pk]), donnees)
+    return client.post(reverse("reunion_geler", args=[reunion.pk]), {"confirme": "on", **donnees})
 
 
 def viser(client, reunion, archive, lu=True):
@@ -619,10 +620,16 @@ def peupler(protocole, reunion, signataires, coordination, nombre):
     obligations = list(Obligation.objects.filter(protocole=protocole))
     auteur = UtilisateurFactory()
     actions = [ActionFactory(obligation=obligations[0], auteur=auteur) for _ in range(2)]
+    veille = Reunion.objects.create(protocole=protocole, date=reunion.date - datetime.timedelta(days=1), titre="Veille")
     for n in range(nombre):
         decision = Decision.objects.create(reunion=reunion, texte=f"Décision {n}", responsable=signataires[0])
         decision.obligations.set(obligations[:2])
         decision.actions.set(actions)
+        ancienne = Decision.objects.create(
+            reunion=veille, texte=f"Décision antérieure {n}", responsable_personne=auteur
+        )
+        ancienne.obligations.set(obligations[:2])
+        ancienne.actions.set(actions)
         RepresentationFactory(signature__protocole=protocole)
     for n in range(nombre):
         archive = RapportArchive.objects.create(
@@ -651,6 +658,7 @@ def test_the_meeting_page_and_the_list_take_a_fixed_number_of_queries(
     with django_assert_num_queries(REQUETES_REUNION):
         reponse = client.get(reverse("reunion", args=[reunion.pk]))
     assertContains(reponse, f"Décision {nombre - 1}")
+    assertContains(reponse, f"Décision antérieure {nombre - 1}")
     assertContains(reponse, f"Version {nombre}")
     with django_assert_num_queries(REQUETES_REUNIONS):
         reponse = client.get(reverse("reunions"))

@@ -11,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from comite.models import Decision, RapportArchive, Reunion, Visa
 
-AVANT = [("protocole", "0005_archives_gelees"), ("comite", None)]
+AVANT = [("protocole", "0005_archives_gelees"), ("comite", None), ("signataires", "0002_demandes_reinitialisation")]
 
 
 def migrer(cibles):

@@ -125,6 +125,8 @@ def _mesure_pdf(**champs):
         "pic_mo": 900.0,
         "avant_mo": 60.0,
         "cache_ms": 4.0,
+        "balise_s_par_page": 0.11,
+        "non_balise_s_par_page": 0.1,
         "libelle": "large",
         "memoire": True,
     }
@@ -150,8 +152,13 @@ def test_pdf_table_keeps_the_median_run_and_says_where_it_was_rendered():
     assert lignes[0].count("|") == lignes[1].count("|") == lignes[2].count("|") == lignes[3].count("|")
     assert "| 4.0 (median of 3: 3.0–5.0) |" in lignes[2]
     assert "the process itself (60 MB before)" in lignes[2]
-    assert "| child process | 900 | 4.0 | ✓ |" in lignes[3]
-    assert lignes[4] == "| cassé | | | | | | | | | ✗ error |"
+    assert "| child process | 900 | 4.0 | 0.110 / 0.100 (+10 %) | ✓ |" in lignes[3]
+    assert lignes[4] == "| cassé | | | | | | | | | | ✗ error |"
+
+
+def test_the_tagged_render_misses_its_target_only_where_the_untagged_one_meets_its_own():
+    assert pdf.verdict(_mesure_pdf(balise_s_par_page=0.18, non_balise_s_par_page=0.14)) == "✗ tagged > 0.17 s/page"
+    assert pdf.verdict(_mesure_pdf(balise_s_par_page=0.16, non_balise_s_par_page=0.14)) == "✓"
 
 
 def test_pdf_section_describes_the_large_protocol_and_the_machine_load():
@@ -172,5 +179,6 @@ def test_measures_a_small_report_rendered_then_served_by_the_cache():
     assert (mesure["actions"], mesure["dans_un_fils"]) == (0, False)
     assert mesure["pic_mo"] >= mesure["avant_mo"] > 0
     assert mesure["cache_ms"] < mesure["secondes"] * 1000
+    assert mesure["balise_s_par_page"] > 0 and mesure["non_balise_s_par_page"] > 0
     with pytest.raises(RuntimeError, match="pas vide"):  # une seconde mesure trouverait le cache rempli
         pdf.mesurer(protocole)

@@ -16,6 +16,7 @@ from django.db import transaction
 from engagements.models import Action, Champ, Entree
 from engagements.models.regles import STATUTS_CLOS
 from engagements.tableaux import avec_drapeaux
+from outils.demo.comite import creer_reunions
 from outils.demo.comptes import creer_comptes, ecrire_comptes
 from outils.demo.suivi import PREFIXE, creer_suivi
 from protocole.models import Protocole
@@ -52,6 +53,7 @@ class Command(BaseCommand):
             comptes = creer_comptes(protocole, self.stderr)
             if not actions.exists():
                 creer_suivi(protocole, comptes)
+                creer_reunions(protocole)
         self.ecrire_bilan(protocole, time.monotonic() - debut)
 
     def ecrire_bilan(self, protocole, duree):
