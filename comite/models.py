@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from engagements.models import Action, Obligation
+from protocole.francais import de
 from protocole.models import Protocole
 from signataires.models import Organisation
 
@@ -207,7 +208,7 @@ class Visa(models.Model):
         verbose_name = "visa"
 
     def __str__(self):
-        return f"Visa de {self.organisation} sur {self.archive}"
+        return f"Visa {de(self.organisation)} sur {self.archive}"
 
 
 class EnvoiRappel(models.Model):

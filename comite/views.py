@@ -28,6 +28,7 @@ from comite.forms import DecisionForm, GelForm, ReunionForm, TextesForm, VisaFor
 from comite.models import Decision, RapportArchive, Reunion, Visa
 from engagements.models import Action, Obligation
 from protocole.acces import membre_requis, permission_requise
+from protocole.francais import de
 
 journal = logging.getLogger(__name__)
 
@@ -299,7 +300,7 @@ def visa(request, pk):
         avec = " avec réserves" if form.cleaned_data["reserves"].strip() else ""
         messages.success(
             request,
-            f"Visa{avec} de {organisation.nom} enregistré sur la version {derniere.version} "
+            f"Visa{avec} {de(organisation.nom)} enregistré sur la version {derniere.version} "
             f"(SHA-256 {derniere.sha256}).",
         )
     return redirect("reunion", pk=courante.pk)

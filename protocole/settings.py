@@ -184,6 +184,8 @@ LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+# Quelques chaînes de l'admin tournées sans « de » devant un nom de modèle (« Ajout : obligation ») : voir ce catalogue.
+LOCALE_PATHS = [BASE_DIR / "protocole" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

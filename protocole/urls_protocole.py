@@ -1,6 +1,6 @@
 from django.urls import path
 
-from protocole import views
+from protocole import selecteur, views
 
 urlpatterns = [
     path("", views.accueil, name="accueil"),
@@ -8,4 +8,5 @@ urlpatterns = [
     path("protocole/choisir/", views.choisir_protocole, name="choisir_protocole"),
     path("sante/", views.sante, name="sante"),
     path("accessibilite/", views.accessibilite, name="accessibilite"),
+    path("choix/<slug:genre>/", selecteur.options, name="selecteur"),
 ]
