@@ -3,17 +3,19 @@ signataires. Le dernier étage : il lit le protocole, les signataires et le suiv
 
 Les tables gardent leur nom d'avant le déménagement (`protocole_reunion`…) : aucune ligne n'a bougé."""
 
+import datetime
 import hashlib
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from engagements.models import Action, Obligation
 from protocole.francais import de
-from protocole.models import Protocole
+from protocole.models import Protocole, VersionDonnees
 from signataires.models import Organisation
 
 LONGUEUR_TEXTES = 1500
@@ -238,3 +240,135 @@ class EnvoiRappel(models.Model):
 
     def __str__(self):
         return f"{self.get_sorte_display()} à {self.destinataire} le {self.jour:%d/%m/%Y}"
+
+
+class LimiteAtteinte(ValidationError):
+    """La personne a déjà `RAPPORTS_MAX_PAR_PERSONNE` rendus en attente ou en cours."""
+
+
+def limite_des_attentes(maintenant=None):
+    """Le moment avant lequel une demande non terminée est un échec (`RAPPORTS_DELAI_ECHEC` secondes plus tôt)."""
+    return (maintenant or timezone.now()) - datetime.timedelta(seconds=settings.RAPPORTS_DELAI_ECHEC)
+
+
+class PreparationQuerySet(models.QuerySet):
+    def attendues(self, maintenant=None):
+        """En attente ou en cours, demandées depuis moins de `RAPPORTS_DELAI_ECHEC` secondes : celles qu'un worker
+        peut encore rendre. Les plus anciennes sont des échecs, même si aucun worker n'a pu le dire (tué)."""
+        return self.filter(
+            etat__in=[Preparation.Etat.EN_ATTENTE, Preparation.Etat.EN_COURS],
+            cree_le__gt=limite_des_attentes(maintenant),
+        )
+
+
+class Preparation(models.Model):
+    """Un rendu de rapport demandé par une personne et exécuté hors de la requête, par un worker Celery
+    (`comite/taches.py`) : un rapport de suivi, l'aperçu ou le gel du rapport d'une réunion.
+
+    Le fichier lui-même n'est pas ici : il est dans le cache partagé sous `cle` (un rapport gelé, dans `archive`).
+    Les règles — au plus `RAPPORTS_MAX_PAR_PERSONNE` en attente ou en cours par personne, l'échec passé
+    `RAPPORTS_DELAI_ECHEC` secondes — sont écrites ici, une fois (`demander`, `etat_affiche`)."""
+
+    class Sorte(models.TextChoices):
+        RAPPORT = "rapport", "rapport de suivi"
+        APERCU = "apercu", "aperçu du rapport d'une réunion"
+        GEL = "gel", "gel du rapport d'une réunion"
+
+    class Etat(models.TextChoices):
+        EN_ATTENTE = "en_attente", "en attente"
+        EN_COURS = "en_cours", "en cours"
+        PRETE = "prete", "prête"
+        ECHEC = "echec", "échec"
+
+    protocole = models.ForeignKey(Protocole, on_delete=models.CASCADE, related_name="+")
+    demandeur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sorte = models.CharField("sorte", max_length=10, choices=Sorte.choices)
+    perimetre = models.CharField("périmètre", max_length=20, blank=True)
+    valeur = models.CharField("quartier, organisation ou engagement", max_length=100, blank=True)
+    au = models.DateField("état au", null=True)
+    depuis = models.DateField("évolutions depuis", null=True)
+    annexe = models.BooleanField("avec l'annexe", default=True)
+    reunion = models.ForeignKey(Reunion, on_delete=models.CASCADE, null=True, related_name="+")
+    motif = models.TextField("motif du gel", blank=True)
+    version_donnees = models.PositiveBigIntegerField("version des données à la demande")
+    cle = models.CharField("clé du fichier dans le cache", max_length=64, blank=True)
+    etat = models.CharField("état", max_length=10, choices=Etat.choices, default=Etat.EN_ATTENTE)
+    message = models.TextField("message d'échec", blank=True)
+    archive = models.ForeignKey(RapportArchive, on_delete=models.PROTECT, null=True, related_name="+")
+    cree_le = models.DateTimeField("demandée le", default=timezone.now)
+    commence_le = models.DateTimeField("commencée le", null=True)
+    termine_le = models.DateTimeField("terminée le", null=True)
+
+    objects = PreparationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "préparation d'un rapport"
+        verbose_name_plural = "préparations de rapports"
+        indexes = [
+            models.Index(fields=["demandeur", "etat", "cree_le"], name="preparation_demandeur"),
+            models.Index(fields=["protocole", "cle", "etat"], name="preparation_cle"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_sorte_display()} n° {self.pk} ({self.get_etat_display()})"
+
+    @classmethod
+    def demander(cls, protocole, demandeur, sorte, cle, **parametres):
+        """(préparation, nouvelle) : la demande en attente du même fichier s'il y en a une (qui que ce soit qui
+        l'ait faite ; jamais pour un gel, qui crée une version), sinon une nouvelle, si la personne n'a pas déjà
+        `RAPPORTS_MAX_PAR_PERSONNE` rendus en attente ou en cours (sinon `LimiteAtteinte`). La ligne de la personne
+        est verrouillée le temps de compter : deux demandes simultanées ne dépassent pas la limite."""
+        with transaction.atomic():
+            verrou = get_user_model().objects.select_for_update().filter(pk=demandeur.pk)
+            list(verrou.values_list("pk"))
+            if sorte != cls.Sorte.GEL:
+                existante = cls.objects.attendues().filter(protocole=protocole, sorte=sorte, cle=cle).first()
+                if existante is not None:
+                    return existante, False
+            maximum = settings.RAPPORTS_MAX_PAR_PERSONNE
+            if cls.objects.attendues().filter(demandeur=demandeur).count() >= maximum:
+                raise LimiteAtteinte(
+                    f"Vous avez déjà {maximum} rapport{'s' if maximum > 1 else ''} en préparation : attendez qu'un "
+                    "d'eux soit prêt avant d'en demander un autre.",
+                    code="limite",
+                )
+            version = VersionDonnees.lire(protocole)[1]
+            preparation = cls.objects.create(
+                protocole=protocole, demandeur=demandeur, sorte=sorte, cle=cle, version_donnees=version, **parametres
+            )
+            return preparation, True
+
+    @classmethod
+    def commencer(cls, pk):
+        """Le worker la prend : en attente → en cours, si elle n'a pas dépassé son délai (sinon None : la page dit
+        déjà l'échec, et une nouvelle demande est peut-être en route)."""
+        maintenant = timezone.now()
+        prises = cls.objects.filter(pk=pk, etat=cls.Etat.EN_ATTENTE, cree_le__gt=limite_des_attentes(maintenant))
+        if not prises.update(etat=cls.Etat.EN_COURS, commence_le=maintenant):
+            return None
+        return cls.objects.select_related("protocole", "reunion__protocole", "demandeur").get(pk=pk)
+
+    def terminer(self, cle="", archive=None):
+        self.etat, self.termine_le = self.Etat.PRETE, timezone.now()
+        self.cle, self.archive = cle or self.cle, archive
+        self.save(update_fields=["etat", "termine_le", "cle", "archive"])
+
+    def echouer(self, message):
+        self.etat, self.termine_le, self.message = self.Etat.ECHEC, timezone.now(), message
+        self.save(update_fields=["etat", "termine_le", "message"])
+
+    @property
+    def objet(self):
+        """Ce qui est rendu, en quelques mots : « quartier brunetiere, état au 29/11/2026 », le titre de la réunion."""
+        if self.sorte != self.Sorte.RAPPORT:
+            return f"{self.reunion.titre} ({self.reunion.date:%d/%m/%Y})"
+        portee = "tout le territoire" if self.perimetre == "protocole" else f"{self.perimetre} {self.valeur}"
+        return f"{portee}, état au {self.au:%d/%m/%Y}{'' if self.annexe else ', note seule'}"
+
+    @property
+    def etat_affiche(self):
+        """L'état que la page dit : une préparation non terminée `RAPPORTS_DELAI_ECHEC` secondes après la demande
+        est un échec (le worker qui la rendait a pu être tué sans rien écrire)."""
+        if self.etat in (self.Etat.EN_ATTENTE, self.Etat.EN_COURS) and self.cree_le <= limite_des_attentes():
+            return self.Etat.ECHEC
+        return self.etat

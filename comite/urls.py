@@ -17,4 +17,7 @@ urlpatterns = [
     path("comite/archives/<int:pk>/", views.archive, name="archive"),
     path("rapports/", rapports.rapports, name="rapports"),
     path("rapports/telecharger/", rapports.rapport, name="rapport"),
+    path("rapports/preparations/<int:pk>/", rapports.preparation, name="preparation"),
+    path("rapports/preparations/<int:pk>/fichier/", rapports.preparation_fichier, name="preparation_fichier"),
+    path("rapports/preparations/<int:pk>/reessayer/", rapports.preparation_reessayer, name="preparation_reessayer"),
 ]

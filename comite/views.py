@@ -4,16 +4,14 @@ saisie par la coordination, le gel du rapport, le téléchargement des versions 
 import logging
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from comite import archives as rapport
+from comite import preparations
 from comite.acces import (
     get_archive,
     get_decision,
@@ -25,8 +23,10 @@ from comite.acces import (
     verifier_peut_viser,
 )
 from comite.forms import DecisionForm, GelForm, ReunionForm, TextesForm, VisaForm
-from comite.models import Decision, RapportArchive, Reunion, Visa
+from comite.models import Decision, LimiteAtteinte, Preparation, RapportArchive, Reunion, Visa
+from comite.rapports.views import annoncer_gel, limite_atteinte, pdf_en_piece_jointe, servir_ou_preparer
 from engagements.models import Action, Obligation
+from engagements.tableaux import Perimetre
 from protocole.acces import membre_requis, permission_requise
 from protocole.francais import de
 
@@ -175,17 +175,14 @@ def decision_modifier(request, pk):
     return render(request, "comite/decision_form.html", contexte)
 
 
-def _pdf(contenu, nom, **entetes):
-    entetes["Content-Disposition"] = content_disposition_header(True, nom)
-    return HttpResponse(contenu, content_type="application/pdf", headers=entetes)
-
-
 @membre_requis
 @require_safe
 def reunion_apercu(request, pk):
-    """Le rapport rendu avec les données d'aujourd'hui : un aperçu, jamais la version citée."""
+    """Le rapport rendu avec les données d'aujourd'hui : un aperçu, jamais la version citée. Rendu par un worker
+    s'il n'est pas déjà en cache (page de la préparation)."""
     courante = get_reunion(request, pk)
-    return _pdf(rapport.rendre(courante), rapport.nom_de_fichier(courante))
+    au, depuis = rapport.periode(courante)
+    return servir_ou_preparer(request, Preparation.Sorte.APERCU, Perimetre(courante.protocole), au, depuis, courante)
 
 
 @preparation_requise
@@ -220,7 +217,8 @@ def _confirmation(request, courante, form, derniere, status=200):
 @preparation_requise
 @require_http_methods(["GET", "POST"])
 def reunion_geler(request, pk):
-    """GET : la confirmation de ce qui sera archivé. POST confirmé : le gel."""
+    """GET : la confirmation de ce qui sera archivé. POST confirmé : le gel, par un worker ; la page de la
+    préparation ramène à la réunion une fois la version archivée."""
     courante = get_reunion(request, pk)
     derniere = RapportArchive.objects.filter(reunion=courante).order_by("-version").values_list("version").first()
     derniere = derniere[0] if derniere else None
@@ -234,17 +232,17 @@ def reunion_geler(request, pk):
     if not form.cleaned_data["confirme"]:
         return _confirmation(request, courante, form, derniere)
     try:
-        archive = rapport.geler(courante, request.user, motif=form.cleaned_data["motif"])
-    except ValidationError as erreur:  # une autre version gelée entre-temps, sans motif ici
-        form.add_error("motif", erreur)
-        return _confirmation(request, courante, form, derniere, status=400)
-    except IntegrityError:
-        messages.error(request, "Une autre version vient d'être gelée au même instant : relisez-la avant de regeler.")
+        gel = preparations.demander(request, Preparation.Sorte.GEL, reunion=courante, motif=form.cleaned_data["motif"])
+    except LimiteAtteinte as refus:
+        return limite_atteinte(request, refus)
+    if gel.etat == Preparation.Etat.PRETE:  # sans courtier : gelé dans la requête même
+        annoncer_gel(request, gel.archive)
         return redirect("reunion", pk=courante.pk)
-    messages.success(
-        request, f"Rapport gelé : version {archive.version}, SHA-256 {archive.sha256}. Ce fichier ne changera plus."
-    )
-    return redirect("reunion", pk=courante.pk)
+    if gel.etat == Preparation.Etat.ECHEC and gel.message != preparations.INJOIGNABLE:
+        # Sans courtier : une autre version gelée entre-temps, dite sur le formulaire comme avant l'envoi.
+        form.add_error("motif", gel.message)
+        return _confirmation(request, courante, form, derniere, status=400)
+    return redirect("preparation", pk=gel.pk)
 
 
 @membre_requis
@@ -262,7 +260,7 @@ def archive(request, pk):
         )
         return render(request, "comite/archive_alteree.html", {"archive": version}, status=409)
     nom = rapport.nom_de_fichier(version.reunion, au=version.au, version=version.version)
-    return _pdf(bytes(version.contenu), nom, **{"X-Empreinte-SHA256": version.sha256})
+    return pdf_en_piece_jointe(bytes(version.contenu), nom, **{"X-Empreinte-SHA256": version.sha256})
 
 
 @membre_requis

@@ -255,6 +255,44 @@ LOGOUT_REDIRECT_URL = "accueil"
 # Au-delà de ce nombre d'actions, un rapport PDF est rendu dans un processus enfant (sa mémoire retourne au système).
 RAPPORTS_SEUIL_PROCESSUS = int(_env.get("RAPPORTS_SEUIL_PROCESSUS", "300"))
 
+# --- Plusieurs machines : rien dans un processus web dont un autre a besoin (issue 18) -------------------------------
+# Le cache (les rapports PDF) est partagé : Redis quand REDIS_URL est donné, la base sinon ; jamais la mémoire d'un
+# processus. Les sessions sont dans la base, les rapports gelés aussi ; tout autre fichier passe par le stockage.
+REDIS_URL = _env.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    # La table est créée par une migration (protocole/migrations/0007_table_du_cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "suivi_cache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
+CACHES["default"]["TIMEOUT"] = 7 * 24 * 3600
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Les rendus des rapports tournent sur des workers Celery (`celery -A protocole worker`), Redis faisant courtier et
+# magasin de résultats. Sans courtier (make run, la suite de tests), le même code tourne dans le processus même.
+CELERY_BROKER_URL = _env.get("CELERY_BROKER_URL") or REDIS_URL or None
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_EXPIRES = 24 * 3600
+# Un worker prend une tâche à la fois (un rendu est long) ; le message est acquitté à la réception : un worker tué
+# en plein rendu ne la laisse pas revenir une heure plus tard, la page dit l'échec et la personne réessaie.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = False
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Un courtier injoignable ne retient pas la requête web : quelques essais brefs, puis un message en français.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+# Rendus en attente ou en cours par personne ; au-delà de RAPPORTS_DELAI_ECHEC secondes après la demande, un rendu
+# non terminé est un échec (worker tué, file bouchée) : la page le dit et propose de réessayer.
+RAPPORTS_MAX_PAR_PERSONNE = envint("RAPPORTS_MAX_PAR_PERSONNE", 2)
+RAPPORTS_DELAI_ECHEC = envint("RAPPORTS_DELAI_ECHEC", 300)
+
 
 # --- Reprise après une panne de la base (issue 11) -------------------------------------------------------------------
 # Une connexion gardée entre deux requêtes (CONN_MAX_AGE) est vérifiée avant de resservir : après un redémarrage de

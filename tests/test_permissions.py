@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from comite.models import Decision, RapportArchive, Reunion
+from comite.models import Decision, Preparation, RapportArchive, Reunion
+from comite.rapports import cache
 from engagements.models import Statut
 from tests.factories import (
     EngagementFactory,
@@ -76,6 +77,22 @@ def comite(ctx):
             au=reunion.date,
             depuis=reunion.date,
             gele_par=ctx["comptes"]["coordinateur"].utilisateur,
+        )
+    return ctx
+
+
+def preparations(ctx):
+    """Une préparation prête (son fichier dans le cache) et un gel en échec, demandés par la coordination."""
+    if "prete" not in ctx:
+        reunion = comite(ctx)["reunion"]
+        coordination = ctx["comptes"]["coordinateur"].utilisateur
+        commun = {"protocole": reunion.protocole, "demandeur": coordination, "version_donnees": 0}
+        ctx["prete"] = Preparation.objects.create(
+            sorte=Preparation.Sorte.APERCU, reunion=reunion, etat=Preparation.Etat.PRETE, cle="matrice", **commun
+        )
+        cache.ecrire("matrice", b"%PDF-1.7 apercu")
+        ctx["echec"] = Preparation.objects.create(
+            sorte=Preparation.Sorte.GEL, reunion=reunion, etat=Preparation.Etat.ECHEC, motif="Relance", **commun
         )
     return ctx
 
@@ -201,6 +218,19 @@ MATRICE = {
     # quartier d'ici demandé par lui répond 404 : tests/comite/test_rapports.py).
     "rapports": (None, {"GET": MEMBRES}, "POST"),
     "rapport": (None, {"GET": MEMBRES}, "POST"),
+    # Tout membre suit les préparations de son protocole ; réessayer un gel est à la coordination (302 : vers la
+    # nouvelle préparation).
+    "preparation": (lambda c: [preparations(c)["prete"].pk], {"GET": sauf(MEMBRES, autre_protocole=404)}, "POST"),
+    "preparation_fichier": (
+        lambda c: [preparations(c)["prete"].pk],
+        {"GET": sauf(MEMBRES, autre_protocole=404)},
+        "POST",
+    ),
+    "preparation_reessayer": (
+        lambda c: [preparations(c)["echec"].pk],
+        {"POST": sauf(COORDINATION, autre_protocole=404, coordinateur=302, administrateur=302)},
+        "GET",
+    ),
 }
 
 DONNEES = {

@@ -170,6 +170,63 @@ def test_a_malformed_env_file_stops_with_the_line_at_fault(tmp_path):
     assert f"{fichier}, ligne 2 : NOM=valeur attendu" in resultat.stderr
 
 
+CACHE_ET_TACHES = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({'cache': s.CACHES['default']['BACKEND'].rsplit('.', 1)[-1], "
+    "'location': s.CACHES['default']['LOCATION'], 'sessions': s.SESSION_ENGINE, 'courtier': s.CELERY_BROKER_URL, "
+    "'resultats': s.CELERY_RESULT_BACKEND, 'sur_place': s.CELERY_TASK_ALWAYS_EAGER, "
+    "'max': s.RAPPORTS_MAX_PAR_PERSONNE, 'delai': s.RAPPORTS_DELAI_ECHEC}))"
+)
+
+
+def test_with_redis_the_cache_broker_and_results_are_shared_and_sessions_stay_in_the_database(tmp_path):
+    lus = reglages_lus(
+        lancer(tmp_path / "absent.env", code=CACHE_ET_TACHES, SECRET_KEY="x" * 50, REDIS_URL="redis://127.0.0.1:6379/3")
+    )
+    assert lus == {
+        "cache": "RedisCache",
+        "location": "redis://127.0.0.1:6379/3",
+        "sessions": "django.contrib.sessions.backends.db",
+        "courtier": "redis://127.0.0.1:6379/3",
+        "resultats": "redis://127.0.0.1:6379/3",
+        "sur_place": False,
+        "max": 2,
+        "delai": 300,
+    }
+
+
+def test_without_a_broker_renders_run_in_process_and_the_cache_is_the_database_never_local_memory(tmp_path):
+    lus = reglages_lus(
+        lancer(
+            tmp_path / "absent.env",
+            code=CACHE_ET_TACHES,
+            DEBUG="true",
+            RAPPORTS_MAX_PAR_PERSONNE="3",
+            RAPPORTS_DELAI_ECHEC="60",
+        )
+    )
+    assert (lus["cache"], lus["location"], lus["courtier"], lus["sur_place"]) == (
+        "DatabaseCache",
+        "suivi_cache",
+        None,
+        True,
+    )
+    assert (lus["max"], lus["delai"]) == (3, 60)
+    rabbitmq = reglages_lus(
+        lancer(
+            tmp_path / "absent.env",
+            code=CACHE_ET_TACHES,
+            DEBUG="true",
+            CELERY_BROKER_URL="amqp://guest:guest@127.0.0.1:5672//",
+        )
+    )
+    assert (rabbitmq["courtier"], rabbitmq["sur_place"], rabbitmq["cache"]) == (
+        "amqp://guest:guest@127.0.0.1:5672//",
+        False,
+        "DatabaseCache",
+    )
+
+
 OUTILS_INSTALLES = (
     "import django; django.setup(); from django.conf import settings as s; print('outils' in s.INSTALLED_APPS)"
 )

@@ -4,31 +4,30 @@ La clé tient tout ce dont dépend le contenu : le protocole, le périmètre, le
 des données du protocole (`VersionDonnees`, montée par chaque entrée du journal, chaque changement du comité, chaque
 correction des données de référence, dans la même transaction) et `RAPPORT_VERSION`.
 
+Le cache est celui de Django, partagé par tous les processus et toutes les machines : Redis quand REDIS_URL est
+donné, la table `suivi_cache` de la base sinon (réglage CACHES). Les clés anciennes ne servent plus et s'effacent
+d'elles-mêmes (durée de vie, plafond d'entrées).
+
 La date « généré le » imprimée sur la couverture est celle du premier rendu : les téléchargements suivants des mêmes
 données reçoivent ce même fichier, dont le contenu est exact et dont la date dit quand il a été calculé.
 """
 
 import hashlib
 import json
-import os
-import tempfile
-from pathlib import Path
+import logging
 
-from django.conf import settings
+from django.core.cache import cache as cache_partage
 
 from protocole.models import VersionDonnees
+
+logger = logging.getLogger(__name__)
 
 # À monter quand le gabarit, la feuille ou le calcul du contenu changent : les anciens fichiers ne servent plus.
 # 2 : la liste « sans nouvelles », et les chiffres lus dans engagements.tableaux.
 # 3 : la clé prend la version des données.
 # 4 : la note au comité et son annexe ; PDF balisé.
 RAPPORT_VERSION = "4"
-# Au-delà, les fichiers les plus anciens sont effacés à l'écriture d'un nouveau.
-FICHIERS_GARDES = 200
-
-
-def dossier():
-    return Path(settings.MEDIA_ROOT) / "cache-rapports"
+PREFIXE = "rapport-pdf:"
 
 
 def portee(perimetre):
@@ -64,33 +63,26 @@ def cle(perimetre, au, depuis, reunion=None, genere_le=None, annexe=True, gel=No
 
 
 def lire(cle):
-    """Les octets du rapport rangé sous `cle`, ou None (absent, ou cache illisible : on rendra de nouveau)."""
+    """Les octets du rapport rangé sous `cle`, ou None (absent, ou cache injoignable : on rendra de nouveau)."""
     try:
-        return (dossier() / f"{cle}.pdf").read_bytes()
-    except OSError:
+        return cache_partage.get(PREFIXE + cle)
+    except Exception:  # Redis arrêté, table absente : le rapport reste juste, il est seulement rendu de nouveau
+        logger.warning("Cache des rapports illisible", exc_info=True)
         return None
 
 
 def ecrire(cle, pdf):
-    """Range le rapport sous `cle`, par écriture atomique (deux rendus simultanés ne laissent pas un fichier coupé)."""
-    cible = dossier()
-    cible.mkdir(parents=True, exist_ok=True)
-    descripteur, temporaire = tempfile.mkstemp(dir=cible, suffix=".tmp")
-    with os.fdopen(descripteur, "wb") as fichier:
-        fichier.write(pdf)
-    os.replace(temporaire, cible / f"{cle}.pdf")
-    _elaguer(cible)
+    """Range le rapport complet sous `cle`, d'une seule écriture (SET de Redis, une ligne de la base dans sa
+    transaction) : un rendu interrompu n'a rien écrit, deux rendus simultanés ne laissent pas un fichier coupé.
+    Lève l'erreur du cache s'il est injoignable."""
+    cache_partage.set(PREFIXE + cle, pdf)
 
 
-def _elaguer(cible):
-    fichiers = []
-    for fichier in cible.glob("*.pdf"):
-        try:
-            fichiers.append((fichier.stat().st_mtime, fichier))
-        except FileNotFoundError:  # effacé entre-temps par un autre processus
-            continue
-    for _moment, ancien in sorted(fichiers, reverse=True)[FICHIERS_GARDES:]:
-        ancien.unlink(missing_ok=True)
+def present(cle):
+    try:
+        return cache_partage.has_key(PREFIXE + cle)
+    except Exception:
+        return False
 
 
 def _reunion(reunion):

@@ -40,22 +40,34 @@ def ressources():
 
 
 def produire(perimetre, au, depuis, reunion=None, genere_le=None, annexe=True, gel=None):
+    return produire_et_ranger(perimetre, au, depuis, reunion, genere_le, annexe, gel)[1]
+
+
+def cle(perimetre, au, depuis, reunion=None, genere_le=None, annexe=True, gel=None):
+    """La clé du rapport dans le cache : celle que `produire_et_ranger` écrit, que la vue lit avant de demander un
+    rendu."""
     textes = contenu.reunion_des_textes(perimetre.protocole, reunion)
-    cle = cache.cle(perimetre, au, depuis, reunion, genere_le, annexe=annexe, gel=gel, textes=textes)
-    pdf = cache.lire(cle)
+    return cache.cle(perimetre, au, depuis, reunion, genere_le, annexe=annexe, gel=gel, textes=textes)
+
+
+def produire_et_ranger(perimetre, au, depuis, reunion=None, genere_le=None, annexe=True, gel=None):
+    """(clé, octets PDF) : la clé sous laquelle le rapport est rangé dans le cache, pour qu'un autre processus l'y
+    reprenne (un worker rend, un serveur web sert)."""
+    cle_du_rapport = cle(perimetre, au, depuis, reunion, genere_le, annexe, gel)
+    pdf = cache.lire(cle_du_rapport)
     if pdf is not None:
         logger.info("Rapport %s au %s : servi par le cache", perimetre.libelle, au)
-        return pdf
+        return cle_du_rapport, pdf
     debut = time.perf_counter()
     html, contexte = rendre_html(perimetre, au, depuis, reunion, genere_le or timezone.now(), annexe, gel)
     dans_un_fils = contexte["nb_actions"] > seuil_processus()
     rendre = rendu.rendre_pdf_dans_un_fils if dans_un_fils else rendu.rendre_pdf
     pdf = rendre(html, *ressources())
     try:
-        cache.ecrire(cle, pdf)
-    except OSError:
+        cache.ecrire(cle_du_rapport, pdf)
+    except Exception:
         # Sans cache, le rapport reste juste : il sera seulement rendu de nouveau la prochaine fois.
-        logger.warning("Rapport non mis en cache (%s)", cache.dossier(), exc_info=True)
+        logger.warning("Rapport non mis en cache", exc_info=True)
     logger.info(
         "Rapport %s au %s : %d actions, %s pages, %.2f s%s",
         perimetre.libelle,
@@ -65,12 +77,11 @@ def produire(perimetre, au, depuis, reunion=None, genere_le=None, annexe=True, g
         time.perf_counter() - debut,
         " (processus fils)" if dans_un_fils else "",
     )
-    return pdf
+    return cle_du_rapport, pdf
 
 
 def pages_en_cache(perimetre, au, depuis, reunion=None):
-    textes = contenu.reunion_des_textes(perimetre.protocole, reunion)
-    pdf = cache.lire(cache.cle(perimetre, au, depuis, reunion, textes=textes))
+    pdf = cache.lire(cle(perimetre, au, depuis, reunion))
     return rendu.nombre_de_pages(pdf) if pdf is not None else None
 
 

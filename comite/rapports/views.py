@@ -1,19 +1,32 @@
-"""Les pages des rapports : le choix d'un rapport (/rapports/) et son téléchargement (/rapports/telecharger/)."""
+"""Les pages des rapports : le choix d'un rapport (/rapports/), son téléchargement (/rapports/telecharger/) et la
+page d'une préparation (/rapports/preparations/<id>/), qui se rafraîchit (htmx) jusqu'au fichier.
+
+Un rapport déjà dans le cache pour la version courante des données est servi aussitôt ; sinon son rendu part vers
+un worker (`comite.preparations`) et la personne suit la page de la préparation : le serveur web n'attend jamais un
+rendu (sauf sans courtier, en développement, où la tâche s'exécute dans la requête même)."""
+
+from types import SimpleNamespace
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
-from comite.models import Reunion
-from comite.rapports import nom_de_fichier, produire
+from comite import archives, preparations
+from comite.acces import peut_preparer_comite
+from comite.models import LimiteAtteinte, Preparation, Reunion
+from comite.rapports import cache, nom_de_fichier, production
 from comite.rapports.formulaires import RapportForm
 from engagements.models.regles import aujourd_hui
-from engagements.periode import depuis_par_defaut, lire_demande
+from engagements.periode import depuis_par_defaut, lire_demande, lire_perimetre, parametres_rapport
 from protocole.acces import membre_requis
+
+# Secondes entre deux rafraîchissements de la page d'une préparation.
+RAFRAICHIR = 2
 
 
 @membre_requis
@@ -38,19 +51,136 @@ def rapports(request):
 @membre_requis
 @require_safe
 def rapport(request):
-    """Le PDF, en pièce jointe ; `annexe=non` : la couverture et la note seules. Des paramètres invalides ramènent
-    au formulaire avec un message en français."""
+    """Le PDF s'il est en cache, sinon la page de sa préparation ; `annexe=non` : la couverture et la note seules.
+    Des paramètres invalides ramènent au formulaire avec un message en français."""
     try:
         perimetre, periode = lire_demande(request.protocole, request.GET)
     except ValidationError as erreur:
         messages.error(request, " ".join(erreur.messages))
         return redirect("rapports")
+    au, depuis = periode.au, periode.depuis
     annexe = request.GET.get("annexe") != "non"
-    pdf = produire(perimetre, periode.au, periode.depuis, annexe=annexe)
-    reponse = HttpResponse(pdf, content_type="application/pdf")
-    nom = nom_de_fichier(perimetre, periode.au, annexe=annexe)
-    reponse["Content-Disposition"] = content_disposition_header(True, nom)
-    return reponse
+    parametres = preparations.parametres_rapport(perimetre, au, depuis, annexe)
+    return servir_ou_preparer(request, Preparation.Sorte.RAPPORT, perimetre, au, depuis, parametres=parametres)
+
+
+def servir_ou_preparer(request, sorte, perimetre, au, depuis, reunion=None, parametres=None):
+    """Le fichier tout de suite s'il est dans le cache ; sinon une préparation, et sa page."""
+    parametres = parametres or {}
+    annexe = parametres.get("annexe", True)
+    cle = production.cle(perimetre, au, depuis, reunion, annexe=annexe)
+    pdf = cache.lire(cle)
+    if pdf is not None:
+        return pdf_en_piece_jointe(pdf, nom_de_fichier(perimetre, au, annexe=annexe))
+    try:
+        preparation = preparations.demander(request, sorte, cle, reunion=reunion, **parametres)
+    except LimiteAtteinte as refus:
+        return limite_atteinte(request, refus)
+    return suite(request, preparation)
+
+
+def limite_atteinte(request, refus):
+    """429 : la personne a déjà assez de rendus en attente ; la page les liste."""
+    en_cours = Preparation.objects.attendues().filter(demandeur=request.user).select_related("reunion")
+    en_cours = en_cours.order_by("cree_le")
+    contexte = {"refus": " ".join(refus.messages), "en_cours": en_cours}
+    return render(request, "rapports/limite.html", contexte, status=429)
+
+
+def suite(request, preparation):
+    """Après la demande : le fichier si le rendu est déjà fait (sans courtier, il s'est fait dans la requête),
+    sinon la page de la préparation."""
+    if preparation.etat == Preparation.Etat.PRETE and preparation.sorte != Preparation.Sorte.GEL:
+        pdf = cache.lire(preparation.cle)
+        if pdf is not None:
+            return pdf_en_piece_jointe(pdf, _nom(preparation))
+    return redirect("preparation", pk=preparation.pk)
+
+
+def get_preparation(request, pk):
+    """Une préparation du protocole courant : tout membre lit les rapports de son protocole."""
+    preparations_du_protocole = Preparation.objects.filter(protocole=request.protocole)
+    return get_object_or_404(preparations_du_protocole.select_related("reunion__protocole", "archive"), pk=pk)
+
+
+@membre_requis
+@require_safe
+def preparation(request, pk):
+    """« Rapport en préparation » tant que le worker rend (l'encadré se redemande par htmx), puis « rapport prêt »,
+    qui fait partir le fichier ; « échec de la préparation — réessayer » passé le délai. Un gel prêt ramène à la
+    réunion."""
+    courante = get_preparation(request, pk)
+    etat = courante.etat_affiche
+    if etat == Preparation.Etat.PRETE and courante.sorte == Preparation.Sorte.GEL:
+        annoncer_gel(request, courante.archive)
+        cible = reverse("reunion", args=[courante.reunion_id])
+        return HttpResponseClientRedirect(cible) if request.htmx else redirect(cible)
+    if etat == Preparation.Etat.PRETE and request.htmx:
+        # La page entière, qui ne s'interroge plus et fait partir le fichier (un téléchargement ne quitte pas la
+        # page : l'encadré qui interroge resterait, et le fichier repartirait toutes les deux secondes).
+        return HttpResponseClientRedirect(reverse("preparation", args=[courante.pk]))
+    contexte = {"preparation": courante, "etat": etat, "rafraichir": RAFRAICHIR, "Etat": Preparation.Etat}
+    gabarit = "rapports/_preparation.html" if request.htmx else "rapports/preparation.html"
+    return render(request, gabarit, contexte)
+
+
+@membre_requis
+@require_safe
+def preparation_fichier(request, pk):
+    """Le PDF d'une préparation prête, lu dans le cache partagé. Sorti du cache entre-temps : demandé de nouveau."""
+    courante = get_preparation(request, pk)
+    if courante.etat_affiche != Preparation.Etat.PRETE or courante.sorte == Preparation.Sorte.GEL:
+        return redirect("preparation", pk=courante.pk)
+    pdf = cache.lire(courante.cle)
+    if pdf is None:
+        messages.info(request, "Le fichier n'était plus en cache : il est préparé de nouveau.")
+        return redirect(_demande(courante))
+    return pdf_en_piece_jointe(pdf, _nom(courante))
+
+
+@membre_requis
+@require_POST
+def preparation_reessayer(request, pk):
+    """Après un échec : la même demande, de nouveau (un gel, par la coordination seule, avec le même motif)."""
+    courante = get_preparation(request, pk)
+    if courante.etat_affiche != Preparation.Etat.ECHEC:
+        return redirect("preparation", pk=courante.pk)
+    if courante.sorte != Preparation.Sorte.GEL:
+        return redirect(_demande(courante))
+    if not peut_preparer_comite(request.habilitation):
+        raise PermissionDenied("Le comité est préparé par la coordination du contrat de ville.")
+    try:
+        nouvelle = preparations.demander(request, Preparation.Sorte.GEL, reunion=courante.reunion, motif=courante.motif)
+    except LimiteAtteinte as refus:
+        return limite_atteinte(request, refus)
+    return redirect("preparation", pk=nouvelle.pk)
+
+
+def annoncer_gel(request, archive):
+    messages.success(
+        request, f"Rapport gelé : version {archive.version}, SHA-256 {archive.sha256}. Ce fichier ne changera plus."
+    )
+
+
+def pdf_en_piece_jointe(contenu, nom, **entetes):
+    entetes["Content-Disposition"] = content_disposition_header(True, nom)
+    return HttpResponse(contenu, content_type="application/pdf", headers=entetes)
+
+
+def _demande(preparation):
+    """L'adresse qui demande le même rapport : elle relit le cache et les règles de la demande."""
+    if preparation.sorte == Preparation.Sorte.APERCU:
+        return reverse("reunion_apercu", args=[preparation.reunion_id])
+    perimetre = lire_perimetre(preparation.protocole, preparation.perimetre, preparation.valeur)
+    periode = SimpleNamespace(au=preparation.au, depuis=preparation.depuis)
+    return f"{reverse('rapport')}?{parametres_rapport(perimetre, periode)}{'' if preparation.annexe else '&annexe=non'}"
+
+
+def _nom(preparation):
+    if preparation.sorte == Preparation.Sorte.APERCU:
+        return archives.nom_de_fichier(preparation.reunion)
+    perimetre = lire_perimetre(preparation.protocole, preparation.perimetre, preparation.valeur)
+    return nom_de_fichier(perimetre, preparation.au, annexe=preparation.annexe)
 
 
 def _lien_reunion(reunion):

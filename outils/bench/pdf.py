@@ -37,16 +37,17 @@ def mesurer(protocole):
     """Le rapport complet de `protocole` au jour d'aujourd'hui, cache vide : secondes, pages, pic de mémoire du
     processus qui rend, puis la répétition servie par le cache (ms) et, à part, le temps du seul HTML.
 
-    À lancer dans un processus qui n'a rien rendu d'autre, `MEDIA_ROOT` vide. WeasyPrint est importé avant le
+    À lancer dans un processus qui n'a rien rendu d'autre ; le cache partagé (celui de la base du banc) est vidé
+    d'abord. WeasyPrint est importé avant le
     chronomètre (une fois par worker) ; le fils d'un gros rapport, lui, l'importe à chaque rendu, et c'est compté."""
+    from django.core.cache import cache
     from django.utils import timezone
 
-    from comite.rapports import cache, production
+    from comite.rapports import production
     from engagements.periode import depuis_par_defaut
     from engagements.tableaux import Perimetre
 
-    if any(cache.dossier().glob("*.pdf")):
-        raise RuntimeError(f"Le cache des rapports n'est pas vide ({cache.dossier()}) : la mesure serait fausse.")
+    cache.clear()
     perimetre = Perimetre(protocole)
     au = timezone.localdate()
     depuis = depuis_par_defaut(protocole, au)
@@ -186,7 +187,7 @@ def section(rapports_pdf, base):
         "",
         "The full report of a protocol (`Perimetre(protocole)` as of today, changes since the default date; "
         "*actions*: those it lists) rendered by `comite.rapports.produire` with an empty cache, in a fresh Python "
-        "process started for that measurement alone (`manage.py bench --etape rapport`, a temporary `MEDIA_ROOT`), "
+        "process started for that measurement alone (`manage.py bench --etape rapport`, the cache emptied first), "
         "then asked again and served by the cache (*cached repeat*: cache key queries and file read). *Seconds*: the "
         "first call, WeasyPrint already imported (once per worker); a report above "
         f"{seuil if seuil is not None else 'RAPPORTS_SEUIL_PROCESSUS'} actions is rendered in a child process "

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import django
 
-from outils.bench import pdf
+from outils.bench import file_rapports, pdf
 from outils.bench.cibles import PAGES
 
 RATIO_MAX = 1.5
@@ -161,6 +161,7 @@ def rediger(c):
             f"{_ms(charge.p95)} ms, mostly waiting for one of the {c['workers']} workers.",
             *(["", "Errors (first ones):", "", *[f"- `{e}`" for e in erreurs]] if erreurs else []),
             "",
+            *file_rapports.section(c["file_rapports"]),
             *pdf.section(c["rapports_pdf"], _base_du_grand_rapport(c["bases"]["rapport"])),
         ]
     )

@@ -280,7 +280,7 @@ def test_a_second_download_of_the_same_data_renders_nothing(jeu):
     with mock.patch.object(rendu, "rendre_pdf") as rendre:
         assert rapports.produire(perimetre, AUJOURDHUI, depuis) == premier
     rendre.assert_not_called()
-    assert list((cache.dossier()).glob("*.pdf")), "rangé sous MEDIA_ROOT/cache-rapports"
+    assert cache.lire(cache.cle(perimetre, AUJOURDHUI, depuis)) == premier, "rangé dans le cache partagé"
 
 
 def test_a_new_journal_entry_or_a_decision_change_renders_again(jeu):
@@ -437,11 +437,14 @@ def test_the_reports_form_explains_its_errors(lecteur, jeu):
     assertContains(reponse, "« Évolutions depuis » (1 juillet 2025) doit précéder « État au » (30 juin 2025).")
 
 
-def test_a_cache_that_cannot_be_written_does_not_prevent_the_download(jeu, settings, tmp_path, caplog):
-    (tmp_path / "fichier").write_text("pas un dossier")
-    settings.MEDIA_ROOT = tmp_path / "fichier"
+def test_a_cache_that_cannot_be_written_or_read_does_not_prevent_the_download(jeu, settings, caplog):
+    """Le cache partagé injoignable (Redis arrêté) : le rapport est rendu quand même, rien n'est levé."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
     pdf = rapports.produire(Perimetre(jeu["protocole"]), AUJOURDHUI, AUJOURDHUI - 30 * JOUR)
-    assert pdf.startswith(b"%PDF-") and "Rapport non mis en cache" in caplog.text
+    assert pdf.startswith(b"%PDF-")
+    assert "Cache des rapports illisible" in caplog.text and "Rapport non mis en cache" in caplog.text
 
 
 @pytest.mark.parametrize(

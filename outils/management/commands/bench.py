@@ -33,7 +33,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from outils.bench import cibles, jeu, mesure, pdf, postgres, rapport, reglages
+from outils.bench import cibles, file_rapports, jeu, mesure, pdf, postgres, rapport, reglages
 from outils.bench.jeu import Echelle
 from outils.bench.structure import PREFIXE
 from protocole.models import Protocole
@@ -143,6 +143,7 @@ class Command(BaseCommand):
                 grand = self.base_prete(bases[2], scale, refaire, commun, "--grand-rapport")
                 self.lancer(national["env"], "collectstatic", "--noinput", "-v", "0")
                 contexte = self.mesurer_tout(demo, national, reglage)
+                contexte["file_rapports"] = self.mesurer_file_rapports(demo)
                 contexte["rapports_pdf"] = self.mesurer_rapports(demo, grand, scale)
             finally:
                 if reglage.jetable:
@@ -182,6 +183,14 @@ class Command(BaseCommand):
             + charge.erreurs,
         }
 
+    def mesurer_file_rapports(self, demo):
+        """`/sante/` sans puis avec six rendus de rapports en file (outils/bench/file_rapports.py)."""
+        self.titre("/sante/ pendant que six rapports attendent un worker (--concurrency 1)")
+        resultat = file_rapports.mesurer(demo["env"], demo["donnees"]["cibles"]["demo"][0], WORKERS)
+        for ligne in file_rapports.section(resultat)[-2:-1]:
+            self.stdout.write(f"  {ligne}")
+        return resultat
+
     def mesurer_rapports(self, demo, grand, scale):
         """Le rapport complet du protocole de démonstration (`ESSAIS_DEMO` fois, la médiane), puis celui du grand
         protocole : chaque essai dans un processus neuf (`--etape rapport`) avec un MEDIA_ROOT vide, seul sur la
@@ -220,6 +229,7 @@ class Command(BaseCommand):
         self.stdout.write("\n" + texte)
         self.stdout.write(f"Rapport écrit dans {chemin} ; banc d'essai terminé en {time.monotonic() - debut:.0f} s.")
         erreurs = len(contexte["erreurs"]) + sum(1 for m in contexte["rapports_pdf"]["mesures"] if m.get("erreur"))
+        erreurs += len(file_rapports.erreurs(contexte["file_rapports"]))
         if erreurs:
             raise CommandError(f"{erreurs} erreur(s) pendant les mesures : voir le rapport.")
 
