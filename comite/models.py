@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from engagements.models import Action, Obligation
+from protocole.francais import de
 from protocole.models import Protocole, VersionDonnees
 from signataires.models import Organisation
 
@@ -209,7 +210,36 @@ class Visa(models.Model):
         verbose_name = "visa"
 
     def __str__(self):
-        return f"Visa de {self.organisation} sur {self.archive}"
+        return f"Visa {de(self.organisation)} sur {self.archive}"
+
+
+class EnvoiRappel(models.Model):
+    """Un récapitulatif envoyé : à qui, quand, pourquoi et ce qu'il listait. Un second passage le même jour n'envoie
+    rien à qui l'a déjà reçu (contrainte d'unicité) ; la coordination les lit dans l'administration."""
+
+    class Sorte(models.TextChoices):
+        HEBDOMADAIRE = "hebdo", "récapitulatif hebdomadaire"
+        AVANT_COMITE = "comite", "récapitulatif avant comité"
+
+    protocole = models.ForeignKey(Protocole, on_delete=models.PROTECT, related_name="+")
+    destinataire = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    jour = models.DateField("jour")
+    sorte = models.CharField("sorte", max_length=6, choices=Sorte.choices)
+    reunion = models.ForeignKey(Reunion, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    envoye_le = models.DateTimeField("envoyé le", default=timezone.now)
+    adresse = models.EmailField("adresse")
+    resume = models.TextField("contenu", help_text="Ce que listait le courriel.")
+
+    class Meta:
+        ordering = ["-envoye_le"]
+        constraints = [
+            models.UniqueConstraint(fields=["protocole", "destinataire", "jour"], name="rappel_unique_par_jour")
+        ]
+        verbose_name = "rappel envoyé"
+        verbose_name_plural = "rappels envoyés"
+
+    def __str__(self):
+        return f"{self.get_sorte_display()} à {self.destinataire} le {self.jour:%d/%m/%Y}"
 
 
 class LimiteAtteinte(ValidationError):
@@ -342,32 +372,3 @@ class Preparation(models.Model):
         if self.etat in (self.Etat.EN_ATTENTE, self.Etat.EN_COURS) and self.cree_le <= limite_des_attentes():
             return self.Etat.ECHEC
         return self.etat
-
-
-class EnvoiRappel(models.Model):
-    """Un récapitulatif envoyé : à qui, quand, pourquoi et ce qu'il listait. Un second passage le même jour n'envoie
-    rien à qui l'a déjà reçu (contrainte d'unicité) ; la coordination les lit dans l'administration."""
-
-    class Sorte(models.TextChoices):
-        HEBDOMADAIRE = "hebdo", "récapitulatif hebdomadaire"
-        AVANT_COMITE = "comite", "récapitulatif avant comité"
-
-    protocole = models.ForeignKey(Protocole, on_delete=models.PROTECT, related_name="+")
-    destinataire = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    jour = models.DateField("jour")
-    sorte = models.CharField("sorte", max_length=6, choices=Sorte.choices)
-    reunion = models.ForeignKey(Reunion, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    envoye_le = models.DateTimeField("envoyé le", default=timezone.now)
-    adresse = models.EmailField("adresse")
-    resume = models.TextField("contenu", help_text="Ce que listait le courriel.")
-
-    class Meta:
-        ordering = ["-envoye_le"]
-        constraints = [
-            models.UniqueConstraint(fields=["protocole", "destinataire", "jour"], name="rappel_unique_par_jour")
-        ]
-        verbose_name = "rappel envoyé"
-        verbose_name_plural = "rappels envoyés"
-
-    def __str__(self):
-        return f"{self.get_sorte_display()} à {self.destinataire} le {self.jour:%d/%m/%Y}"

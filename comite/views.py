@@ -28,6 +28,7 @@ from comite.rapports.views import annoncer_gel, limite_atteinte, pdf_en_piece_jo
 from engagements.models import Action, Obligation
 from engagements.tableaux import Perimetre
 from protocole.acces import membre_requis, permission_requise
+from protocole.francais import de
 
 journal = logging.getLogger(__name__)
 
@@ -297,7 +298,7 @@ def visa(request, pk):
         avec = " avec réserves" if form.cleaned_data["reserves"].strip() else ""
         messages.success(
             request,
-            f"Visa{avec} de {organisation.nom} enregistré sur la version {derniere.version} "
+            f"Visa{avec} {de(organisation.nom)} enregistré sur la version {derniere.version} "
             f"(SHA-256 {derniere.sha256}).",
         )
     return redirect("reunion", pk=courante.pk)

@@ -62,7 +62,7 @@ def peut_donner_verdict(habilitation):
     return habilitation is not None and habilitation.coordonne
 
 
-REFUS_PILOTE = "Un chargé de mission ne confie le pilotage qu'à sa propre organisation."
+REFUS_PILOTE = "Un·e chargé·e de mission ne confie le pilotage qu'à sa propre organisation."
 
 
 def pilotes_possibles(habilitation):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class EngagementsConfig(AppConfig):
@@ -7,6 +8,7 @@ class EngagementsConfig(AppConfig):
 
     def ready(self):
         from engagements.models import Action, Bloc, Engagement, Entree, Obligation, Paragraphe, Verdict
+        from protocole.models import Quartier
         from protocole.versions import du_protocole, suivre
 
         # Le texte, le suivi et le journal : chaque écriture monte la version des données (protocole/versions.py).
@@ -15,3 +17,24 @@ class EngagementsConfig(AppConfig):
         suivre(Bloc, lambda b: [b.engagement.protocole_id])
         suivre(Paragraphe, lambda p: [p.obligation.protocole_id])
         suivre(Action, du_protocole, "quartiers", "partenaires")
+
+        from engagements.selecteurs import declarer_les_genres
+
+        declarer_les_genres()  # obligations, organisations, référents, actions : /choix/<genre>/
+
+        # Le texte cherchable des actions suit le texte de leur obligation et le nom de leurs quartiers, corrigés
+        # dans l'admin (les actions elles-mêmes l'écrivent dans leurs méthodes : engagements/models/recherche.py).
+        post_save.connect(_obligation_changee, sender=Obligation, dispatch_uid="recherche:obligation")
+        post_save.connect(_quartier_change, sender=Quartier, dispatch_uid="recherche:quartier")
+
+
+def _obligation_changee(sender, instance, **kwargs):
+    from engagements.models.recherche import indexer
+
+    indexer(instance.actions.all())
+
+
+def _quartier_change(sender, instance, **kwargs):
+    from engagements.models.recherche import indexer
+
+    indexer(instance.actions.all())

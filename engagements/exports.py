@@ -2,6 +2,9 @@
 
 Une colonne est un en-tête et une fonction qui tire de l'action une valeur typée (texte, nombre, date) ; chaque
 format la met en forme à sa façon. Tout texte saisi qui commence comme une formule est neutralisé (injection CSV).
+Les colonnes ajoutées depuis (texte de l'obligation, dernier commentaire, lien) viennent après les premières, qui
+gardent leur place dans les classeurs de chacun. Le XLSX s'imprime : colonnes à la largeur de leur contenu (les
+textes longs renvoyés à la ligne dans une colonne large), A4 paysage ajusté à la largeur, en-tête répété.
 """
 
 import csv
@@ -13,8 +16,9 @@ from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 
 from engagements.models import ValeurVerdict
 
@@ -53,13 +57,22 @@ COLONNES = [
     ("Verdict de l'obligation", _verdict),
     ("Archivée", lambda a: a.archivee),
     ("Dernière mise à jour", lambda a: timezone.localtime(a.nouvelles_au).date()),
+    ("Texte de l'obligation", lambda a: a.obligation.texte),
+    ("Dernier commentaire", lambda a: a.commentaire_au or ""),
+    ("Lien vers l'action", lambda a: a.lien),
 ]
 ENTETES = [entete for entete, _valeur in COLONNES]
+# Les textes longs : une colonne large, renvoyés à la ligne (en caractères, l'unité des largeurs d'Excel).
+LARGES = {"Titre": 45, "Description": 50, "Texte de l'obligation": 60, "Dernier commentaire": 50}
+RANG_LIEN = ENTETES.index("Lien vers l'action")
+LARGEUR_MAX = 30  # les autres colonnes : la largeur de leur contenu, bornée
 
 
-def lignes(actions):
-    """Les valeurs typées de chaque action, dans l'ordre des colonnes."""
+def lignes(actions, lien):
+    """Les valeurs typées de chaque action, dans l'ordre des colonnes ; `lien(action)` donne l'adresse de sa page.
+    Les actions portent `commentaire_au` (`tableaux.avec_dernier_commentaire`)."""
     for action in actions:
+        action.lien = lien(action)
         yield [valeur(action) for _entete, valeur in COLONNES]
 
 
@@ -92,18 +105,18 @@ def _piece_jointe(reponse, nom):
     return reponse
 
 
-def exporter_csv(actions, protocole):
+def exporter_csv(actions, protocole, lien):
     """Séparateur « ; » et UTF-8 avec BOM : Excel en français ouvre le fichier d'un double clic, accents compris."""
     reponse = HttpResponse(content_type="text/csv; charset=utf-8")
     reponse.write("\ufeff")
     ecrivain = csv.writer(reponse, delimiter=";")
     ecrivain.writerow(ENTETES)
-    for ligne in lignes(actions):
+    for ligne in lignes(actions, lien):
         ecrivain.writerow([en_texte_francais(v) for v in ligne])
     return _piece_jointe(reponse, nom_de_fichier(protocole, "csv"))
 
 
-def exporter_xlsx(actions, protocole):
+def exporter_xlsx(actions, protocole, lien):
     """Des cellules typées (dates, nombres) au format français ; un texte n'y devient jamais une formule."""
     classeur = Workbook()
     feuille = classeur.active
@@ -111,10 +124,16 @@ def exporter_xlsx(actions, protocole):
     feuille.append(ENTETES)
     for cellule in feuille[1]:
         cellule.font = Font(bold=True)
-    for ligne in lignes(actions):
+        cellule.alignment = Alignment(wrap_text=True, vertical="top")
+    largeurs = [len(entete) for entete in ENTETES]
+    renvoi = Alignment(wrap_text=True, vertical="top")
+    larges = {rang for rang, entete in enumerate(ENTETES) if entete in LARGES}
+    for ligne in lignes(actions, lien):
         feuille.append([_pour_xlsx(v) for v in ligne])
+        for rang, valeur in enumerate(ligne):
+            largeurs[rang] = max(largeurs[rang], _largeur(valeur))
     for cellules in feuille.iter_rows(min_row=2):
-        for cellule in cellules:
+        for rang, cellule in enumerate(cellules):
             if isinstance(cellule.value, datetime.date):
                 cellule.number_format = "DD/MM/YYYY"
             elif isinstance(cellule.value, Decimal):
@@ -122,13 +141,39 @@ def exporter_xlsx(actions, protocole):
             elif isinstance(cellule.value, str) and cellule.value.startswith(DEBUTS_DE_FORMULE):
                 cellule.data_type = "s"  # openpyxl prend « =… » pour une formule : on le garde pour du texte
                 cellule.quotePrefix = True
-    for rang, entete in enumerate(ENTETES, start=1):
-        feuille.column_dimensions[get_column_letter(rang)].width = max(12, min(len(entete) + 4, 40))
-    feuille.freeze_panes = "A2"
-    feuille.auto_filter.ref = feuille.dimensions
+            if rang in larges:
+                cellule.alignment = renvoi
+        lien_cellule = cellules[RANG_LIEN]
+        lien_cellule.hyperlink, lien_cellule.style = lien_cellule.value, "Hyperlink"
+    for rang, entete in enumerate(ENTETES):
+        largeur = LARGES.get(entete) or min(max(largeurs[rang], 8) + 2, LARGEUR_MAX)
+        feuille.column_dimensions[get_column_letter(rang + 1)].width = largeur
+    _mise_en_page(feuille)
     flux = io.BytesIO()
     classeur.save(flux)
     return _piece_jointe(HttpResponse(flux.getvalue(), content_type=TYPE_XLSX), nom_de_fichier(protocole, "xlsx"))
+
+
+def _largeur(valeur):
+    """La place qu'une valeur prend dans une colonne, en caractères."""
+    if isinstance(valeur, datetime.date):
+        return 10
+    return len(en_texte_francais(valeur))
+
+
+def _mise_en_page(feuille):
+    """Imprimable tel quel : A4 paysage, toutes les colonnes sur la largeur de la page (autant de pages qu'il faut
+    en hauteur), la ligne d'en-tête répétée sur chaque page, figée et filtrable à l'écran."""
+    feuille.freeze_panes = "A2"
+    feuille.auto_filter.ref = feuille.dimensions
+    feuille.page_setup.orientation = feuille.ORIENTATION_LANDSCAPE
+    feuille.page_setup.paperSize = feuille.PAPERSIZE_A4
+    feuille.page_setup.fitToWidth = 1
+    feuille.page_setup.fitToHeight = 0
+    feuille.sheet_properties.pageSetUpPr.fitToPage = True
+    feuille.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    feuille.print_title_rows = "1:1"
+    feuille.oddFooter.center.text = "Page &P / &N"
 
 
 def _pour_xlsx(valeur):

@@ -9,10 +9,12 @@ from django.db.models import Q
 from engagements.acces import organisations_du_protocole
 from engagements.forms import DateInput
 from engagements.models import Action, Engagement, Statut, ValeurVerdict
+from engagements.models.recherche import correspond
 from engagements.models.regles import aujourd_hui, debut_du_jour
 from engagements.tableaux import en_retard, pilotee_ou_accompagnee
 from protocole.formulaires import Accessible
 from protocole.models import Quartier
+from protocole.selecteur import GENRES, SUFFIXE, Selecteur
 from signataires.models import Partie, Utilisateur
 
 
@@ -25,8 +27,14 @@ class FormulaireFiltres(Accessible, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partie"].label_from_instance = lambda partie: partie.nom
-        self.fields["organisation"].label_from_instance = lambda organisation: organisation.nom
         self.fields["quartier"].label_from_instance = lambda q: f"{q.nom} ({q.get_nature_display()})"
+        # L'organisation et le référent·e se choisissent dans le sélecteur cherchable (plus de 20 choix) ; son bouton
+        # « Chercher » renvoie le formulaire de filtres, qui revient avec la liste des choix filtrée.
+        for nom in ("organisation", "referent"):
+            widget = self.fields[nom].widget
+            self.fields[nom].label_from_instance = GENRES[widget.genre].libelle
+            if self.is_bound:
+                widget.requete = str(self.data.get(f"{nom}{SUFFIXE}", ""))[:200]
 
     def clean_sans_maj_depuis(self):
         """Une date de fait : ni dans le futur ni avant le début du contrat (`Protocole.plage_des_faits`)."""
@@ -74,12 +82,14 @@ def organisations(request):
 
 class FiltreActions(django_filters.FilterSet):
     """Les filtres de /actions/. Les actions archivées sont écartées tant que « inclure les archivées » n'est pas
-    cochée ; la recherche libre demande que chaque mot figure dans le titre, la description ou l'obligation."""
+    cochée ; la recherche libre demande que chaque mot figure dans le texte cherchable de l'action (titre,
+    description, obligation, quartiers, commentaires du journal), accents et majuscules ignorés."""
 
     q = django_filters.CharFilter(
         label="Rechercher",
         method="chercher",
-        help_text="Dans le titre, la description, la référence ou le texte de l'obligation.",
+        help_text="Dans le titre, la description, l'obligation (référence et texte), les quartiers et les "
+        "commentaires du journal ; sans tenir compte des accents ni des majuscules.",
     )
     engagement = django_filters.ModelChoiceFilter(
         label="Engagement",
@@ -95,9 +105,10 @@ class FiltreActions(django_filters.FilterSet):
         method="filtrer_organisation",
         queryset=organisations,
         empty_label="Toutes les organisations",
+        widget=Selecteur("organisations-du-protocole"),
     )
     referent = django_filters.ModelChoiceFilter(
-        label="Référent·e", queryset=referents, empty_label="Toutes les personnes"
+        label="Référent·e", queryset=referents, empty_label="Toutes les personnes", widget=Selecteur("personnes")
     )
     quartier = django_filters.ModelChoiceFilter(
         label="Quartier",
@@ -140,14 +151,7 @@ class FiltreActions(django_filters.FilterSet):
         return queryset
 
     def chercher(self, queryset, name, value):
-        for mot in value.split():
-            queryset = queryset.filter(
-                Q(titre__icontains=mot)
-                | Q(description__icontains=mot)
-                | Q(obligation__reference__icontains=mot)
-                | Q(obligation__texte__icontains=mot)
-            )
-        return queryset
+        return queryset.filter(correspond(value))
 
     def filtrer_organisation(self, queryset, name, organisation):
         return queryset.filter(pilotee_ou_accompagnee(organisation))

@@ -2,6 +2,7 @@
 les appellent dans `clean()` pour expliquer un refus en français avant d'écrire, sans en garder de copie."""
 
 import re
+from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -19,9 +20,11 @@ from engagements.models.regles import (
     verifier_coherence,
     verifier_commentaire,
     verifier_date_effet,
+    verifier_report,
 )
 from protocole.formulaires import Accessible, ChoixMultiples
 from protocole.models import Quartier
+from protocole.selecteur import Cherchable, ChoixCherchable, ChoixCherchables
 from signataires.models import Organisation, Utilisateur
 
 
@@ -123,13 +126,21 @@ class VersionMixin:
 
 
 class MiseAJourForm(VersionMixin, DateEffetMixin):
-    """Le formulaire de la page d'une action : statut, avancement, commentaire, date d'effet."""
+    """Le formulaire de la page d'une action : statut, avancement, échéance (un report se dit en commentaire),
+    commentaire, date d'effet. Un envoi sans le champ `echeance` (une page ouverte avant qu'il existe) ne la change
+    pas ; un champ vidé la retire."""
 
     statut = forms.ChoiceField(label="Statut", choices=Statut.choices)
     avancement = champ_avancement()
+    echeance = forms.DateField(
+        label="Échéance",
+        required=False,
+        widget=DateInput(),
+        help_text="La changer (reporter l'action) demande un commentaire qui dit pourquoi.",
+    )
     version = champ_version()
 
-    field_order = ["statut", "avancement", "commentaire", "date_effet"]
+    field_order = ["statut", "avancement", "echeance", "commentaire", "date_effet"]
 
     def __init__(self, *args, action, **kwargs):
         self.action = self.action_modifiee = action
@@ -139,6 +150,7 @@ class MiseAJourForm(VersionMixin, DateEffetMixin):
             {
                 "statut": action.statut,
                 "avancement": action.avancement,
+                "echeance": action.echeance,
                 "date_effet": timezone.localdate(),
                 "version": action.version,
             },
@@ -156,14 +168,31 @@ class MiseAJourForm(VersionMixin, DateEffetMixin):
             verifier_commentaire, avant=self.action.statut, apres=statut, commentaire=donnees.get("commentaire")
         )
         self.appliquer(verifier_coherence, statut=statut, avancement=donnees.get("avancement"))
+        if self.reporte and "echeance" in donnees:
+            echeance = donnees["echeance"]
+            self.appliquer(
+                verifier_report, avant=self.action.echeance, apres=echeance, commentaire=donnees.get("commentaire")
+            )
+            self.appliquer(verifier_calendrier, protocole=self.protocole, echeance=echeance)
+            self.appliquer(verifier_coherence, statut=statut, date_debut=self.action.date_debut, echeance=echeance)
         return donnees
 
+    @property
+    def reporte(self):
+        """Le formulaire envoyé porte-t-il l'échéance ?"""
+        return self.is_bound and "echeance" in self.data
+
     def changements(self):
-        return {"statut": self.cleaned_data["statut"], "avancement": self.cleaned_data["avancement"]}
+        changements = {"statut": self.cleaned_data["statut"], "avancement": self.cleaned_data["avancement"]}
+        if self.reporte:
+            changements["echeance"] = self.cleaned_data["echeance"]
+        return changements
 
 
-class ActionForm(VersionMixin, DateEffetMixin, forms.ModelForm):
-    """Création et modification d'une action. Les champs suivis passent par le journal, à la date d'effet."""
+class ActionForm(Cherchable, VersionMixin, DateEffetMixin, forms.ModelForm):
+    """Création et modification d'une action. Les champs suivis passent par le journal, à la date d'effet.
+    L'obligation, les partenaires et le référent se choisissent par le sélecteur cherchable (protocole/selecteur.py) :
+    « Chercher » réaffiche le formulaire filtré sans rien enregistrer."""
 
     avancement = champ_avancement()
     version = champ_version()
@@ -185,13 +214,19 @@ class ActionForm(VersionMixin, DateEffetMixin, forms.ModelForm):
             "statut",
             "avancement",
         ]
-        field_classes = {"budget": MontantField, "partenaires": ChoixMultiples, "quartiers": ChoixMultiples}
+        field_classes = {
+            "budget": MontantField,
+            "quartiers": ChoixMultiples,
+            "obligation": partial(ChoixCherchable, genre="obligations"),
+            "pilote": partial(ChoixCherchable, genre="organisations"),
+            "partenaires": partial(ChoixCherchables, genre="organisations"),
+            "referent": partial(ChoixCherchable, genre="referents"),
+        }
         help_texts = {"budget": "En euros, par exemple 1 234,50."}
         widgets = {
             "date_debut": DateInput(),
             "echeance": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
-            "partenaires": forms.SelectMultiple(attrs={"size": 6}),
             "quartiers": forms.CheckboxSelectMultiple,
         }
 
@@ -208,7 +243,6 @@ class ActionForm(VersionMixin, DateEffetMixin, forms.ModelForm):
             obligations = obligations | Obligation.objects.filter(pk=self.instance.obligation_id)
         obligations = obligations.distinct().select_related("bloc__engagement", "bloc__partie")
         self.fields["obligation"].queryset = obligations.order_by("bloc__engagement__numero", "bloc__ordre", "rang")
-        self.fields["obligation"].label_from_instance = lambda o: f"{o.reference} — {o.texte[:90]}"
         self.fields["pilote"].queryset = pilotes_possibles(habilitation)
         self.fields["pilote"].error_messages["invalid_choice"] = REFUS_PILOTE
         self.fields["pilote"].initial = pilote_par_defaut(habilitation)

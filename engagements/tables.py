@@ -10,6 +10,37 @@ from django.utils.safestring import mark_safe
 
 from engagements.models import Statut
 
+# Les colonnes qu'on peut masquer (le titre et le statut restent), et celles que montre d'abord chaque rôle : sur un
+# écran de 1 280 px, un titre ne prend jamais plus de deux lignes (site.css). Le choix de chacun est gardé sur son
+# compte (`Utilisateur.colonnes_actions`, posé par la vue `actions_colonnes`).
+OPTIONNELLES = {
+    "reference": "Référence",
+    "engagement": "Engagement",
+    "partie": "Partie",
+    "pilote": "Pilote",
+    "referent": "Référent·e",
+    "quartiers": "Quartiers",
+    "en_retard": "En retard",
+    "avancement": "Avancement",
+    "echeance": "Échéance",
+    "maj_le": "Dernière mise à jour",
+}
+# « Dernière mise à jour » porte le drapeau « sans nouvelles » : chaque rôle la voit.
+PAR_ROLE = {
+    "lecteur": ["reference", "pilote", "quartiers", "en_retard", "avancement", "echeance", "maj_le"],
+    "cdm": ["reference", "pilote", "referent", "en_retard", "avancement", "echeance", "maj_le"],
+}
+PAR_DEFAUT = ["reference", "pilote", "referent", "en_retard", "avancement", "echeance", "maj_le"]  # la coordination
+
+
+def colonnes_choisies(utilisateur, habilitation):
+    """Les colonnes optionnelles à montrer : le choix de la personne, sinon celles de son rôle."""
+    choix = utilisateur.colonnes_actions
+    if isinstance(choix, list):
+        return [nom for nom in OPTIONNELLES if nom in choix]
+    return list(PAR_ROLE.get(habilitation.role, PAR_DEFAUT))
+
+
 # L'ordre de travail des statuts, pour un tri qui a du sens (l'ordre alphabétique des codes n'en a pas).
 ORDRE_STATUTS = [Statut.A_VENIR, Statut.EN_COURS, Statut.EN_PAUSE, Statut.BLOQUE, Statut.REALISE, Statut.ABANDONNE]
 
@@ -27,7 +58,12 @@ class TableActions(tables.Table):
     """Les colonnes de /actions/ ; le statut et les drapeaux se lisent en mots, jamais à la seule couleur."""
 
     reference = tables.Column("Référence", accessor="obligation__reference", attrs={"td": {"class": "text-nowrap"}})
-    titre = tables.Column("Titre", linkify=("action", {"pk": tables.A("pk")}))
+    # Chaque titre est une ancre (#action-<id>), que vise le lien d'évitement « Aller aux actions en retard ».
+    titre = tables.Column(
+        "Titre",
+        linkify=("action", {"pk": tables.A("pk")}),
+        attrs={"a": {"id": lambda record: f"action-{record.pk}"}, "td": {"class": "colonne-titre"}},
+    )
     engagement = tables.Column("Engagement", accessor="obligation__bloc__engagement__numero")
     partie = tables.Column("Partie", accessor="obligation__bloc__partie__nom_court")
     pilote = tables.Column("Pilote")
@@ -41,10 +77,15 @@ class TableActions(tables.Table):
 
     class Meta:
         template_name = "engagements/_table_actions.html"
-        order_by = ("echeance",)
         empty_text = "Aucune action ne correspond à ces critères."
         attrs = {"class": "table table-sm small align-middle table-actions"}
         default = "—"
+
+    def montrer(self, colonnes):
+        """Masque les colonnes optionnelles absentes de `colonnes`."""
+        for nom in OPTIONNELLES:
+            if nom not in colonnes:
+                self.columns.hide(nom)
 
     # -- rendu ------------------------------------------------------------------------------------------------------
 
@@ -57,9 +98,10 @@ class TableActions(tables.Table):
         )
 
     def render_titre(self, value, record):
+        titre = format_html('<span class="titre-deux-lignes" title="{}">{}</span>', value, value)
         if record.archivee:
-            return format_html('{} <span class="badge drapeau drapeau-archivee">Archivée</span>', value)
-        return value
+            return format_html('{} <span class="badge drapeau drapeau-archivee">Archivée</span>', titre)
+        return titre
 
     def render_engagement(self, value):
         return f"N°{value}"

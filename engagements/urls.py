@@ -7,6 +7,7 @@ urlpatterns = [
     path("obligations/<int:pk>/", texte.obligation, name="obligation"),
     path("obligations/<int:pk>/verdict/", verdicts.verdict, name="verdict"),
     path("actions/", liste.actions, name="actions"),
+    path("actions/colonnes/", liste.actions_colonnes, name="actions_colonnes"),
     path("mes-actions/", liste.mes_actions, name="mes_actions"),
     path("actions/nouvelle/", actions.action_creer, name="action_creer"),
     path("actions/<int:pk>/", actions.action, name="action"),

@@ -34,10 +34,18 @@ class ProtocoleAdmin(TexteSigneAdmin):
     inlines = [TextePreambuleInline]
 
 
+class CommuneFiltre(admin.AllValuesFieldListFilter):
+    """Le filtre par commune, où une commune pas encore vérifiée (vide) a un nom : un lien sans texte ne se lit pas."""
+
+    def choices(self, changelist):
+        for choix in super().choices(changelist):
+            yield choix | {"display": choix["display"] or "non vérifiée"}
+
+
 @admin.register(Quartier)
 class QuartierAdmin(admin.ModelAdmin):
     list_display = ["nom", "protocole", "nature", "commune", "code_officiel", "population"]
-    list_filter = ["protocole", "nature", "commune"]
+    list_filter = ["protocole", "nature", ("commune", CommuneFiltre)]
     search_fields = ["nom", "commune", "code_officiel"]
     ordering = ["protocole", "ordre", "nom"]
     readonly_fields = ["protocole", "slug"]

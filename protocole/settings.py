@@ -184,6 +184,8 @@ LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+# Quelques chaînes de l'admin tournées sans « de » devant un nom de modèle (« Ajout : obligation ») : voir ce catalogue.
+LOCALE_PATHS = [BASE_DIR / "protocole" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -206,6 +208,8 @@ EMAIL_BACKEND = _env.get(
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = _env.get("DEFAULT_FROM_EMAIL", "suivi-per@localhost")
+# L'adresse que la déclaration d'accessibilité donne pour signaler un défaut (/accessibilite/).
+CONTACT_ACCESSIBILITE = _env.get("CONTACT_ACCESSIBILITE", "")
 
 # L'adresse du site, pour les liens absolus des courriels (rappels) : le `.env` de `make run` la donne.
 SITE_URL = _env.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")

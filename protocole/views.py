@@ -1,5 +1,5 @@
-"""Pages publiques du protocole dans son ensemble : accueil, quartiers, choix du protocole affiché ; `/sante/` ; la
-page d'une requête invalide (400)."""
+"""Pages publiques du protocole dans son ensemble : accueil, quartiers, choix du protocole affiché, déclaration
+d'accessibilité ; `/sante/` ; la page d'une requête invalide (400)."""
 
 from itertools import groupby
 
@@ -73,6 +73,13 @@ def choisir_protocole(request):
     if url_has_allowed_host_and_scheme(suite, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(suite)
     return redirect("accueil")
+
+
+@require_safe
+def accessibilite(request):
+    """La déclaration d'accessibilité que la loi demande aux organismes publics (article 47 de la loi du 11 février
+    2005, RGAA) : « non conforme » tant qu'aucun audit ne dit autre chose."""
+    return render(request, "protocole/accessibilite.html", {"contact": settings.CONTACT_ACCESSIBILITE})
 
 
 @require_safe

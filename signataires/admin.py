@@ -14,7 +14,10 @@ from signataires.models import (
 )
 
 
-class AppartenanceInline(admin.TabularInline):
+class AppartenanceInline(admin.StackedInline):
+    """Empilée plutôt qu'en tableau : chaque champ garde son étiquette (une case à cocher d'une ligne de tableau n'en
+    a pas, seulement un en-tête de colonne)."""
+
     model = Appartenance
     extra = 1
     autocomplete_fields = ["organisation"]
@@ -84,7 +87,11 @@ class RepresentationAdmin(admin.ModelAdmin):
 
 @admin.register(Utilisateur)
 class UtilisateurAdmin(UserAdmin):
-    pass
+    # Des listes multiples ordinaires, étiquetées, plutôt que le double sélecteur de Django (ses icônes portent un
+    # attribut ARIA interdit) ; les dates de connexion et d'inscription se lisent sans se modifier (les champs date et
+    # heure séparés n'avaient pas d'étiquette).
+    filter_horizontal = ()
+    readonly_fields = ["last_login", "date_joined"]
 
 
 @admin.register(Habilitation)

@@ -27,5 +27,5 @@ class SignatairesConfig(AppConfig):
         suivre(
             Utilisateur,
             lambda u: list(u.habilitations.values_list("protocole_id", flat=True)),
-            ignorer={"last_login", "password"},
+            ignorer={"last_login", "password", "colonnes_actions"},
         )

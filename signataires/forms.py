@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from protocole.formulaires import Accessible
 from protocole.models import Protocole
+from protocole.selecteur import Cherchable, ChoixCherchable
 from signataires.models import Habilitation, Organisation, Utilisateur, adresse_normalisee
 
 Role = Habilitation.Role
@@ -84,7 +85,7 @@ class ChangementMotDePasseForm(Accessible, PasswordChangeForm):
     pass
 
 
-class InvitationForm(Accessible, forms.Form):
+class InvitationForm(Cherchable, Accessible, forms.Form):
     """Qui inviter dans le protocole courant, pour quelle organisation, avec quel rôle.
 
     Une adresse déjà connue reçoit le rôle sur son compte existant (ses nom et prénom ne changent pas) ; sinon un
@@ -99,8 +100,9 @@ class InvitationForm(Accessible, forms.Form):
         max_length=150,
         help_text="Elle servira d'identifiant de connexion. Le lien pour choisir un mot de passe y est envoyé.",
     )
-    organisation = forms.ModelChoiceField(
+    organisation = ChoixCherchable(
         label="Organisation",
+        genre="organisations",
         queryset=Organisation.objects.order_by("nom"),
         empty_label="— Choisir une organisation —",
         help_text="Celle pour laquelle la personne agit dans ce protocole.",
@@ -109,8 +111,8 @@ class InvitationForm(Accessible, forms.Form):
         label="Rôle",
         choices=Role.choices,
         initial=Role.LECTEUR,
-        help_text="Lecteur : consulte tout le suivi. Chargé de mission : tient les actions de son organisation. "
-        "Coordinateur : toutes les actions, les verdicts, les invitations.",
+        help_text="Lecteur·rice : consulte tout le suivi. Chargé·e de mission : tient les actions de son organisation. "
+        "Coordinateur·rice : toutes les actions, les verdicts, les invitations.",
     )
 
     def __init__(self, *args, protocole, invitant, **kwargs):

@@ -205,6 +205,9 @@ class Representation(models.Model):
 class Utilisateur(AbstractUser):
     """Un compte. Son rôle et son organisation dépendent du protocole (voir Habilitation)."""
 
+    # Les colonnes que la personne a choisi de voir dans la liste des actions (None : celles de son rôle). Gardées
+    # sur le compte plutôt qu'en session : le choix survit à la déconnexion et suit la personne d'un poste à l'autre.
+    colonnes_actions = models.JSONField("colonnes de la liste des actions", null=True, blank=True)
     rappel_hebdomadaire = models.BooleanField(
         "récapitulatif hebdomadaire",
         default=True,
@@ -223,10 +226,10 @@ class Habilitation(models.Model):
     """Le rôle unique d'un utilisateur dans un protocole, et l'organisation pour laquelle il agit."""
 
     class Role(models.TextChoices):
-        ADMINISTRATEUR = "admin", "administrateur"
-        COORDINATEUR = "coord", "coordinateur"
-        CHARGE_DE_MISSION = "cdm", "chargé de mission"
-        LECTEUR = "lecteur", "lecteur"
+        ADMINISTRATEUR = "admin", "administrateur·rice"
+        COORDINATEUR = "coord", "coordinateur·rice"
+        CHARGE_DE_MISSION = "cdm", "chargé·e de mission"
+        LECTEUR = "lecteur", "lecteur·rice"
 
     utilisateur = models.ForeignKey(Utilisateur, on_delete=models.CASCADE, related_name="habilitations")
     protocole = models.ForeignKey(Protocole, on_delete=models.CASCADE, related_name="habilitations")

@@ -106,6 +106,9 @@ MATRICE = {
     "accueil": (None, {"GET": TOUS}, "POST"),
     "quartiers": (None, {"GET": TOUS}, "POST"),
     "sante": (None, {"GET": TOUS}, "POST"),
+    "accessibilite": (None, {"GET": TOUS}, "POST"),
+    # Le sélecteur cherchable : les choix du protocole courant (celui de l'autre coordinateur pour lui).
+    "selecteur": (lambda c: ["obligations"], {"GET": MEMBRES}, "POST"),
     "signataires": (None, {"GET": TOUS}, "POST"),
     "engagement": (lambda c: [c["obligation"].bloc.engagement.numero], {"GET": TOUS}, "POST"),
     "obligation": (lambda c: [c["obligation"].pk], {"GET": sauf(TOUS, autre_protocole=404)}, "POST"),
@@ -117,6 +120,8 @@ MATRICE = {
     ),
     "actions": (None, {"GET": MEMBRES}, "POST"),
     "mes_actions": (None, {"GET": MEMBRES}, "POST"),
+    # Le choix des colonnes de la liste : chacun le sien, gardé sur son compte.
+    "actions_colonnes": (None, {"POST": sauf(dict.fromkeys(PERSONAS, 302), anonyme=CONNEXION)}, "GET"),
     "action_creer": (None, {"GET": sauf(MEMBRES, lecteur=403)}, "PUT"),
     "action": (lambda c: [c["action"].pk], {"GET": LECTURE_ACTION, "POST": ECRITURE_ACTION}, "PUT"),
     "action_modifier": (
@@ -270,6 +275,12 @@ def test_every_url_of_the_project_has_a_line_in_the_permission_matrix():
 
 @pytest.fixture
 def contexte(db):
+    return construire_contexte()
+
+
+def construire_contexte():
+    """Le petit jeu de données de la matrice, avec les comptes de chaque persona ; les parcours d'accessibilité
+    (tests/navigateur/test_accessibilite.py) visitent les mêmes URL avec les mêmes identifiants."""
     obligation = ObligationFactory()
     protocole = obligation.protocole
     QuartierFactory(protocole=protocole)

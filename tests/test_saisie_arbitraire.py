@@ -196,6 +196,7 @@ def test_the_quick_update_never_fails_and_a_refusal_changes_nothing(jeu):
             {
                 "statut": st.sampled_from([Statut.A_VENIR, Statut.EN_COURS, Statut.EN_PAUSE]),
                 "avancement": st.integers(0, 99).map(str),
+                "echeance": st.sampled_from(["", "2027-06-30", "2031-01-31"]),
                 "commentaire": st.text(max_size=30),
                 "date_effet": st.just(AUJOURD_HUI.isoformat()),
             }

@@ -1,5 +1,6 @@
 from engagements.models.actions import Action
 from engagements.models.journal import Entree, EntreePartenaire, EntreeQuartier, Verdict
+from engagements.models.recherche import TexteRecherche
 from engagements.models.regles import Champ, Statut, ValeurVerdict
 from engagements.models.texte import Bloc, Engagement, Obligation, Paragraphe
 
@@ -14,6 +15,7 @@ __all__ = [
     "Obligation",
     "Paragraphe",
     "Statut",
+    "TexteRecherche",
     "ValeurVerdict",
     "Verdict",
 ]

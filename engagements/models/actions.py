@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from engagements.models.journal import Entree, EntreePartenaire, EntreeQuartier
+from engagements.models.recherche import indexer
 from engagements.models.regles import (
     CHAMP_PAR_NOM,
     COLONNES,
@@ -129,7 +130,7 @@ class Action(models.Model):
         null=True,
         blank=True,
         related_name="actions_referent",
-        verbose_name="référent",
+        verbose_name="référent·e",
     )
     tout_le_territoire = models.BooleanField(
         "tout le territoire", default=False, help_text="Couvre tous les quartiers, y compris ceux ajoutés plus tard."
@@ -202,6 +203,7 @@ class Action(models.Model):
             EntreeQuartier.objects.bulk_create(
                 EntreeQuartier(entree=entree, quartier_id=getattr(q, "pk", q), apres=True) for q in quartiers
             )
+            indexer([action.pk])
         return action
 
     def enregistrer(
@@ -274,6 +276,7 @@ class Action(models.Model):
                 # déjà fait.
                 action.maj_le = max(action.maj_le, maintenant)
             action.save()
+            indexer([action.pk])  # titre, description, obligation, quartiers ou commentaire : la recherche suit
         self.refresh_from_db()
         return entrees + corrections
 

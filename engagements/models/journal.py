@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import formats, timezone
 
+from engagements.models.recherche import indexer
 from engagements.models.regles import (
     COLONNES,
     MOTIF_VERDICT,
@@ -183,8 +184,11 @@ class Entree(models.Model):
                 auteur=auteur,
                 caviardee=self,
             )
-            # Une écriture en place ne déclenche aucun signal : les rapports gardés en cache doivent être refaits.
+            # Une écriture en place ne déclenche aucun signal : les rapports gardés en cache doivent être refaits,
+            # et le texte retiré ne doit plus se trouver par la recherche.
             VersionDonnees.monter([self.protocole_id])
+            if self.action_id:
+                indexer([self.action_id])
         self.commentaire = texte
         return trace
 

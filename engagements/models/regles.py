@@ -27,6 +27,15 @@ class Statut(models.TextChoices):
 
 STATUTS_CLOS = (Statut.REALISE, Statut.ABANDONNE)
 STATUTS_A_COMMENTER = (Statut.BLOQUE, Statut.ABANDONNE)
+# Le statut accordé à « l'action » (les libellés, eux, qualifient « le statut »).
+AU_FEMININ = {
+    Statut.A_VENIR: "à venir",
+    Statut.EN_COURS: "en cours",
+    Statut.REALISE: "réalisée",
+    Statut.BLOQUE: "bloquée",
+    Statut.EN_PAUSE: "en pause",
+    Statut.ABANDONNE: "abandonnée",
+}
 
 
 class ConflitDeVersion(Exception):
@@ -168,8 +177,18 @@ def verifier_commentaire(avant, apres, commentaire):
     (None à la création) à `apres`."""
     if apres != avant and apres in STATUTS_A_COMMENTER and not (commentaire or "").strip():
         raise ValidationError(
-            {"commentaire": f"Un commentaire est obligatoire quand l'action devient « {Statut(apres).label} »."}
+            {"commentaire": f"Un commentaire est obligatoire quand l'action devient {AU_FEMININ[apres]}."}
         )
+
+
+MOTIF_REPORT = "Un commentaire est obligatoire quand l'échéance change : dites pourquoi."
+
+
+def verifier_report(avant, apres, commentaire):
+    """Reporter (ou avancer, ou retirer) l'échéance depuis la mise à jour rapide demande de dire pourquoi : le
+    comité lit ce motif à côté de l'action qui n'est plus « en retard »."""
+    if apres != avant and not (commentaire or "").strip():
+        raise ValidationError({"commentaire": MOTIF_REPORT})
 
 
 def verifier_coherence(*, statut=None, avancement=None, date_debut=None, echeance=None):

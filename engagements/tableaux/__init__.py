@@ -20,12 +20,20 @@ from engagements.tableaux.comptes import (
     verdicts_par_engagement,
     verdicts_total,
 )
-from engagements.tableaux.lignes import Evolutions, actions_a_signaler, evolutions, lignes_actions, signalees
+from engagements.tableaux.lignes import (
+    Evolutions,
+    actions_a_signaler,
+    avec_dernier_commentaire,
+    evolutions,
+    lignes_actions,
+    signalees,
+)
 from engagements.tableaux.regles import (
     JOURS_SANS_NOUVELLES,
     Perimetre,
     avec_drapeaux,
     en_retard,
+    par_urgence,
     pilotee_ou_accompagnee,
     sans_nouvelles,
 )
@@ -45,6 +53,7 @@ __all__ = [
     "Perimetre",
     "Trimestre",
     "actions_a_signaler",
+    "avec_dernier_commentaire",
     "avec_drapeaux",
     "changements_par_action",
     "comptes_par_quartier",
@@ -54,6 +63,7 @@ __all__ = [
     "grille",
     "lignes_actions",
     "obligations_au",
+    "par_urgence",
     "pilotee_ou_accompagnee",
     "sans_nouvelles",
     "signalees",

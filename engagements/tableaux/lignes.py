@@ -21,14 +21,20 @@ def _lignes(actions, au, commentaires=True):
     )
     if not commentaires:
         return lignes
-    en_vigueur = Entree.objects.filter(action=OuterRef("pk")).en_vigueur_au(au)
-    commente = en_vigueur.exclude(commentaire="")
-    statut = en_vigueur.filter(champ=Champ.STATUT)
-    return lignes.annotate(
-        commentaire_au=Subquery(commente.values("commentaire")[:1]),
-        commentaire_le=Subquery(commente.values("date_effet")[:1]),
+    statut = Entree.objects.filter(action=OuterRef("pk")).en_vigueur_au(au).filter(champ=Champ.STATUT)
+    return avec_dernier_commentaire(lignes, au).annotate(
         motif_statut=Subquery(statut.values("commentaire")[:1]),
         statut_le=Subquery(statut.values("date_effet")[:1]),
+    )
+
+
+def avec_dernier_commentaire(actions, au=None):
+    """Annote `commentaire_au` et `commentaire_le` : le dernier commentaire du journal de l'action en vigueur le
+    jour `au` (aujourd'hui par défaut) et sa date d'effet — le rapport, les lignes des tableaux et les exports."""
+    commente = Entree.objects.filter(action=OuterRef("pk")).en_vigueur_au(au or aujourd_hui()).exclude(commentaire="")
+    return actions.annotate(
+        commentaire_au=Subquery(commente.values("commentaire")[:1]),
+        commentaire_le=Subquery(commente.values("date_effet")[:1]),
     )
 
 

@@ -4,7 +4,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 
 from engagements.models import Action, Obligation
 from engagements.models.regles import STATUTS_CLOS, aujourd_hui, debut_du_jour
@@ -53,6 +53,19 @@ def avec_drapeaux(actions, au=None, archivees=False):
     filtres, ses exports, « Mes actions », la page d'une action et celle d'une obligation."""
     au = au or aujourd_hui()
     return _drapeaux(actions.etat_au(au, archivees=archivees, structure=False), au)
+
+
+def par_urgence(actions):
+    """Sur des actions `avec_drapeaux` : l'ordre de travail de la liste. Les ouvertes d'abord, celles en retard en
+    tête, puis par échéance (les sans échéance à la fin de leur groupe) ; les réalisées, les abandonnées et les
+    archivées en dernier. Les drapeaux sont ceux d'`en_retard` : aucune règle n'est réécrite ici."""
+    rang = Case(
+        When(est_en_retard=True, then=Value(0)),
+        When(Q(statut_au__in=STATUTS_CLOS) | Q(archivee_au=True), then=Value(2)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return actions.order_by(rang, F("echeance_au").asc(nulls_last=True), "id")
 
 
 def pilotee_ou_accompagnee(organisation):

@@ -1,14 +1,17 @@
 """La liste des actions du protocole (filtres, tri, pagination, exports) et « Mes actions »."""
 
+from django.contrib import messages
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_safe
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
 
 from engagements.acces import actions_lisibles, peut_creer
 from engagements.exports import EXPORTS
 from engagements.filtres import FiltreActions
-from engagements.tableaux import avec_drapeaux
-from engagements.tables import TableActions
+from engagements.tableaux import avec_dernier_commentaire, avec_drapeaux, par_urgence
+from engagements.tables import OPTIONNELLES, TableActions, colonnes_choisies
 from protocole.acces import membre_requis
 
 PAR_PAGE = 25
@@ -59,7 +62,8 @@ def _lien_export(request, format_):
 def actions(request):
     """Les actions du protocole courant, filtrées, triées et paginées ; `?export=csv|xlsx` exporte tout le filtré."""
     filtre = FiltreActions(request.GET, queryset=_pour_affichage(actions_lisibles(request)), request=request)
-    table = TableActions(filtre.qs)
+    # Sans tri demandé, l'ordre de travail : ouvertes en retard, ouvertes par échéance, closes en dernier.
+    table = TableActions(par_urgence(filtre.qs))
     exporter = EXPORTS.get(request.GET.get("export"))
     if exporter and not filtre.is_valid():
         # Des filtres refusés ne s'appliquent pas : l'export donnerait plus que demandé. La liste dit pourquoi.
@@ -67,14 +71,21 @@ def actions(request):
         parametres.pop("export")
         return redirect(f"{request.path}?{parametres.urlencode()}")
     table.request = request
+    colonnes = colonnes_choisies(request.user, request.habilitation)
+    if request.GET.get("quartier") and "quartiers" not in colonnes:
+        colonnes.append("quartiers")  # filtrée par quartier, la liste dit lesquels (« tout le territoire » compris)
+    table.montrer(colonnes)
     if tri := _tri(request, table):
         table.order_by = tri
     if exporter:
-        return exporter(table.data.data, request.protocole)
+        lignes = avec_dernier_commentaire(table.data.data)
+        return exporter(lignes, request.protocole, lambda a: request.build_absolute_uri(reverse("action", args=[a.pk])))
     par_page, refus_par_page = _par_page(request)
     table.paginate(per_page=par_page)
     # Une page illisible montre la première, une page au-delà de la dernière montre la dernière.
     table.page = table.paginator.get_page(request.GET.get("page"))
+    # La cible du lien d'évitement « Aller aux actions en retard » : la première de la page affichée.
+    premiere_en_retard = next((ligne.record for ligne in table.page.object_list if ligne.record.est_en_retard), None)
     filtre_actif = any(request.GET.get(nom) for nom in filtre.filters)
     if not filtre_actif:
         table.empty_text = "Aucune action n'est encore suivie dans ce protocole."
@@ -92,8 +103,28 @@ def actions(request):
             "par_page": par_page,
             "tailles_de_page": TAILLES_DE_PAGE,
             "refus_par_page": refus_par_page,
+            "premiere_en_retard": premiere_en_retard,
+            "colonnes": [(nom, libelle, nom in colonnes) for nom, libelle in OPTIONNELLES.items()],
         },
     )
+
+
+@membre_requis
+@require_POST
+def actions_colonnes(request):
+    """Garde sur le compte les colonnes de la liste des actions que la personne veut voir (« par défaut » : celles de
+    son rôle), puis revient à la liste telle qu'elle était filtrée."""
+    utilisateur = request.user
+    if "par_defaut" in request.POST:
+        utilisateur.colonnes_actions = None
+    else:
+        utilisateur.colonnes_actions = [nom for nom in OPTIONNELLES if nom in request.POST.getlist("colonnes")]
+    utilisateur.save(update_fields=["colonnes_actions"])
+    messages.success(request, "Colonnes de la liste enregistrées : elles vous suivront à chaque connexion.")
+    suite = request.POST.get("suite", "")
+    if not url_has_allowed_host_and_scheme(suite, {request.get_host()}) or not suite.startswith(reverse("actions")):
+        suite = reverse("actions")
+    return redirect(suite)
 
 
 def _a_surveiller_d_abord(actions):
@@ -136,4 +167,10 @@ def mes_actions(request):
         "en_retard": sum(a.est_en_retard for a in toutes),
         "sans_nouvelles": sum(a.est_sans_nouvelles for a in toutes),
     }
-    return render(request, "engagements/mes_actions.html", {"sections": sections, "resume": resume})
+    # La cible du lien d'évitement « Aller aux actions en retard » : la première, dans l'ordre de la page.
+    premiere_en_retard = next((action for action in toutes if action.est_en_retard), None)
+    return render(
+        request,
+        "engagements/mes_actions.html",
+        {"sections": sections, "resume": resume, "premiere_en_retard": premiere_en_retard},
+    )

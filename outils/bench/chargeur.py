@@ -31,11 +31,13 @@ class Table:
         return self.suivant - 1
 
     def ajouter(self, **valeurs):
-        """Met une ligne en attente et renvoie son identifiant (réservé ou le suivant)."""
-        if "id" not in valeurs:
-            valeurs["id"] = self.reserver()
+        """Met une ligne en attente et renvoie son identifiant (réservé ou le suivant ; une clé primaire qui est une
+        clé étrangère, comme `TexteRecherche.action`, est toujours donnée)."""
+        cle = self.modele._meta.pk.column
+        if cle not in valeurs:
+            valeurs[cle] = self.reserver()
         self.lignes.append(valeurs)
-        return valeurs["id"]
+        return valeurs[cle]
 
     def vider(self):
         """Écrit les lignes en attente."""

@@ -17,6 +17,7 @@ from engagements.models import (
     EntreeQuartier,
     Obligation,
     Paragraphe,
+    TexteRecherche,
     Verdict,
 )
 from outils.bench.chargeur import Table, recaler_sequences
@@ -37,6 +38,7 @@ SUIVI = [
     EntreeQuartier,
     EntreePartenaire,
     Verdict,
+    TexteRecherche,
 ]
 # Dans l'ordre des clés étrangères : chaque table ne cite que celles qui la précèdent.
 MODELES = [

@@ -11,7 +11,8 @@ import time
 from django.db import connection
 
 # À augmenter quand le générateur change : la base nationale sera reconstruite au prochain `make bench`.
-VERSION_JEU = 2  # 2 : les histoires du générateur partagé avec `manage.py demo` (outils.historiques)
+# 2 : les histoires du générateur partagé avec `manage.py demo` (outils.historiques) ; 3 : le texte cherchable
+VERSION_JEU = 3
 MARQUEUR = "banc_essai"
 
 

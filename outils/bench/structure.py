@@ -129,7 +129,7 @@ def cloner(numero, texte, tables, organisations, rng):
         pk = tables[Obligation].ajouter(
             protocole_id=protocole, bloc_id=bloc, rang=rang, reference=reference, texte=contenu
         )
-        obligations.append(Cible(pk, reference, n, c, bloc))
+        obligations.append(Cible(pk, reference, n, c, bloc, contenu))
         references[reference] = pk
     for reference, ordre, contenu in texte.paragraphes:
         tables[Paragraphe].ajouter(obligation_id=references[reference], ordre=ordre, texte=contenu)

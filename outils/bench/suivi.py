@@ -6,13 +6,24 @@ puis `Action.enregistrer` les écriraient : une entrée de création et une par 
 entrée par champ qui change vraiment (la valeur « avant » étant la dernière écrite au journal pour ce champ), une par
 correction, une note pour un commentaire seul, une version de plus ; `maj_le` suit les nouvelles, pas les
 corrections. La ligne de l'action est l'état le plus récent de son journal. `verdicts` écrit ceux de
-`Verdict.donner`. Les événements d'une histoire sont datés dans l'ordre (`calendrier.placer`) : l'état du moment est
-l'état courant, sans relire le journal.
+`Verdict.donner`. `ecrire` écrit aussi le texte cherchable de l'action (`recherche.composer`, comme
+`recherche.indexer`). Les événements d'une histoire sont datés dans l'ordre (`calendrier.placer`) : l'état du moment
+est l'état courant, sans relire le journal.
 
 tests/outils/test_historiques.py écrit les mêmes histoires par les deux chemins et compare les lignes.
 """
 
-from engagements.models import Action, Champ, Entree, EntreePartenaire, EntreeQuartier, ValeurVerdict, Verdict
+from engagements.models import (
+    Action,
+    Champ,
+    Entree,
+    EntreePartenaire,
+    EntreeQuartier,
+    TexteRecherche,
+    ValeurVerdict,
+    Verdict,
+)
+from engagements.models.recherche import TERRITOIRE, composer
 from engagements.models.regles import CHAMP_PAR_NOM, COLONNES, CORRECTION_PAR_NOM
 
 SUIVIS_A_LA_CREATION = [Champ.STATUT, Champ.AVANCEMENT, Champ.ECHEANCE, Champ.PILOTE, Champ.REFERENT, Champ.OBLIGATION]
@@ -24,6 +35,8 @@ class Ecrivain:
 
     def __init__(self, ctx, tables):
         self.ctx, self.tables = ctx, tables
+        self.noms_quartiers = {lieu.pk: lieu.nom for lieu in ctx.quartiers}
+        self.obligations = {cible.pk: cible for cible in ctx.obligations}
 
     def ecrire(self, histoire):
         self.pk = self.tables[Action].reserver()
@@ -44,6 +57,7 @@ class Ecrivain:
             "budget": histoire.budget,
             "partenaires": set(histoire.partenaires),
         }
+        self.commentaires = [self.ctx.commentaire_creation]  # ceux des entrées écrites, dans l'ordre du journal
         self.creer(histoire)
         for evenement in histoire.evenements:
             self.enregistrer(evenement)
@@ -63,6 +77,17 @@ class Ecrivain:
             self.tables[Action.quartiers.through].ajouter(action_id=self.pk, quartier_id=quartier)
         for organisation in sorted(e["partenaires"]):
             self.tables[Action.partenaires.through].ajouter(action_id=self.pk, organisation_id=organisation)
+        obligation = self.obligations[e["obligation_id"]]
+        quartiers = [self.noms_quartiers[pk] for pk in e["quartiers"]]
+        texte = composer(
+            e["titre"],
+            e["description"],
+            obligation.reference,
+            obligation.texte,
+            [TERRITOIRE] if e["tout_le_territoire"] else quartiers,
+            self.commentaires,
+        )
+        self.tables[TexteRecherche].ajouter(action_id=self.pk, texte=texte)
 
     def entree(self, valeurs, champ):
         return self.tables[Entree].ajouter(protocole_id=self.ctx.protocole, action_id=self.pk, champ=champ, **valeurs)
@@ -97,6 +122,7 @@ class Ecrivain:
         if not nouvelles and not corrections:
             return
         self.version += 1
+        self.commentaires.append(evenement.commentaire)
         if nouvelles:
             self.maj_le = max(self.maj_le, evenement.moment)
 

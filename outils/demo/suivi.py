@@ -119,7 +119,8 @@ def contexte(rng, protocole, comptes):
     return Contexte(
         protocole=protocole.pk,
         obligations=[
-            Cible(o.pk, o.reference, o.bloc.engagement.numero, o.bloc.partie_id, o.bloc_id) for o in obligations
+            Cible(o.pk, o.reference, o.bloc.engagement.numero, o.bloc.partie_id, o.bloc_id, o.texte)
+            for o in obligations
         ],
         membres={partie: [organisations[s] for s in sorted(slugs)] for partie, slugs in membres.items()},
         equipes=equipes,

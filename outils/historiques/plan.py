@@ -82,6 +82,7 @@ class Cible:
     numero: int  # de l'engagement
     partie: object  # la clé de `Contexte.membres`
     bloc: object  # la clé de `Contexte.par_bloc`
+    texte: str = ""  # le texte de l'obligation, que cite le texte cherchable d'une action
 
 
 @dataclass(frozen=True)

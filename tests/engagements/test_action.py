@@ -34,6 +34,7 @@ def mise_a_jour(action, **champs):
     donnees = {
         "statut": action.statut,
         "avancement": action.avancement,
+        "echeance": action.echeance.isoformat() if action.echeance else "",
         "commentaire": "",
         "date_effet": timezone.localdate().isoformat(),
         "version": action.version,
@@ -78,7 +79,8 @@ def test_the_update_works_in_place_with_htmx(client, action, officier):
     assert reponse.templates[0].name == "engagements/_fiche.html"
     assertContains(reponse, "Mise à jour enregistrée au journal.")
     assertContains(reponse, "20 % → 50 %")
-    assertContains(reponse, "Version 2")
+    assertNotContains(reponse, "Version 2")  # le numéro de version est interne : le formulaire le porte, caché
+    assertContains(reponse, 'name="version" value="2"')
     assertContains(reponse, 'value="50" max="100"')  # l'en-tête et les détails sont remplacés avec le journal
     assertContains(reponse, 'hx-swap-oob="true"')  # l'annonce pour les lecteurs d'écran, hors de la zone remplacée
     assertNotContains(reponse, "<html")
@@ -92,7 +94,7 @@ def test_a_refused_update_explains_in_french_keeps_what_was_typed_and_changes_no
     )
     assert reponse.status_code == 200
     assertContains(reponse, "L&#x27;avancement va de 0 à 100 %.")
-    assertContains(reponse, "Un commentaire est obligatoire quand l&#x27;action devient « abandonné ».")
+    assertContains(reponse, "Un commentaire est obligatoire quand l&#x27;action devient abandonnée.")
     assertContains(reponse, 'value="150"')
     action.refresh_from_db()
     assert (action.statut, action.version) == (Statut.EN_COURS, 1)
@@ -217,7 +219,7 @@ def test_an_officer_cannot_create_for_another_organisation_nor_outside_their_par
     reponse = client.post(reverse("action_creer"), creation(obligation_caf, autre))
     assert reponse.status_code == 200
     assertContains(reponse, "Sélectionnez un choix valide", count=1)  # l'obligation, hors de ses parties
-    assertContains(reponse, "Un chargé de mission ne confie le pilotage qu&#x27;à sa propre organisation.")
+    assertContains(reponse, "Un·e chargé·e de mission ne confie le pilotage qu&#x27;à sa propre organisation.")
     assertContains(reponse, "Ateliers parents-enfants")
     assert not Action.objects.exists()
 
@@ -341,3 +343,48 @@ def test_action_form_pages_have_a_fixed_query_count(client, action, officier, dj
         client.get(creer)
     with django_assert_num_queries(12):
         client.get(modifier)
+
+
+# -- reporter l'échéance depuis la fiche ------------------------------------------------------------------------------
+
+
+def test_rescheduling_in_place_journals_the_due_date_and_the_action_is_no_longer_late_at_once(client, pilote):
+    passee = timezone.localdate() - datetime.timedelta(days=10)
+    action = ActionFactory(pilote=pilote, titre="Chantier en retard", echeance=passee)
+    client.force_login(habilitation(action.protocole, ROLES.CHARGE_DE_MISSION, pilote).utilisateur)
+    page = client.get(reverse("action", args=[action.pk]))
+    assertContains(page, "En retard")
+    assertContains(page, f'name="echeance" value="{passee.isoformat()}"')
+    nouvelle = timezone.localdate() + datetime.timedelta(days=60)
+    reponse = client.post(
+        reverse("action", args=[action.pk]),
+        mise_a_jour(action, avancement=40, echeance=nouvelle.isoformat(), commentaire="Le bailleur livre en juin"),
+        headers={"HX-Request": "true"},
+    )
+    assertContains(reponse, "Mise à jour enregistrée au journal.")
+    assertNotContains(reponse, "En retard")  # la fiche remplacée en place porte déjà le nouveau drapeau
+    entree = Entree.objects.get(action=action, champ=Champ.ECHEANCE, version=2)
+    assert (entree.echeance_avant, entree.echeance_apres) == (passee, nouvelle)
+    assert entree.commentaire == "Le bailleur livre en juin"
+    action.refresh_from_db()
+    assert (action.echeance, action.avancement) == (nouvelle, 40)
+    liste = client.get(reverse("actions"), {"en_retard": "on"})
+    assert liste.context["nombre"] == 0
+
+
+def test_rescheduling_in_place_without_a_comment_is_refused_and_changes_nothing(client, action, officier):
+    client.force_login(officier)
+    reponse = client.post(reverse("action", args=[action.pk]), mise_a_jour(action, echeance="2031-01-31"))
+    assertContains(reponse, "Un commentaire est obligatoire quand l&#x27;échéance change : dites pourquoi.")
+    assertContains(reponse, 'value="2031-01-31"')
+    assert Action.objects.get(pk=action.pk).version == 1
+
+
+def test_an_update_sent_without_the_due_date_field_leaves_it_alone(client, action, officier):
+    client.force_login(officier)
+    donnees = mise_a_jour(action, avancement=30)
+    del donnees["echeance"]
+    client.post(reverse("action", args=[action.pk]), donnees)
+    action.refresh_from_db()
+    assert action.avancement == 30 and action.echeance is not None
+    assert not Entree.objects.filter(action=action, champ=Champ.ECHEANCE, version=2).exists()

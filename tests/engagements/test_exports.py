@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl.utils import get_column_letter
 
 from engagements.models import Statut
 from protocole.models import Quartier
@@ -44,6 +45,9 @@ ENTETES = [
     "Verdict de l'obligation",
     "Archivée",
     "Dernière mise à jour",
+    "Texte de l'obligation",
+    "Dernier commentaire",
+    "Lien vers l'action",
 ]
 # Session, utilisateur, rôles (middleware) ; les actions, leurs quartiers, leurs partenaires. Ni page, ni menu,
 # ni choix de filtres à afficher.
@@ -96,7 +100,10 @@ def test_the_csv_export_is_an_attachment_named_after_the_protocol_and_the_day(co
     assert reponse["Content-Disposition"] == f'attachment; filename="{nom}"'
 
 
-def test_the_csv_export_opens_in_french_excel_as_it_is(connecte, chantier):
+def test_the_csv_export_opens_in_french_excel_as_it_is(connecte, chantier, coordination):
+    chantier.enregistrer(
+        auteur=coordination.utilisateur, date_effet=AUJOURD_HUI, commentaire="Le bailleur prête la salle"
+    )
     reponse = exporter(connecte, "csv")
     assert reponse.content.startswith(b"\xef\xbb\xbf")
     premiere_ligne = reponse.content.decode("utf-8-sig").splitlines()[0]
@@ -123,6 +130,9 @@ def test_the_csv_export_opens_in_french_excel_as_it_is(connecte, chantier):
         "Verdict de l'obligation": "non évalué",
         "Archivée": "non",
         "Dernière mise à jour": f"{AUJOURD_HUI:%d/%m/%Y}",
+        "Texte de l'obligation": chantier.obligation.texte,
+        "Dernier commentaire": "Le bailleur prête la salle",
+        "Lien vers l'action": f"http://testserver/actions/{chantier.pk}/",
     }
 
 
@@ -201,6 +211,45 @@ def test_the_xlsx_export_holds_only_the_filtered_rows(connecte, obligations):
     action(obligations["E1-PT-1"], titre="Réalisée", statut=Statut.REALISE, avancement=100)
     _feuille, lignes = lire_xlsx(exporter(connecte, "xlsx", statut=Statut.REALISE))
     assert [ligne[1] for ligne in lignes[1:]] == ["Réalisée"]
+
+
+def test_the_xlsx_export_prints_on_landscape_a4_with_fitted_widths_a_repeated_header_and_the_new_columns(
+    connecte, chantier, coordination, obligations
+):
+    long = "Ateliers de remobilisation pour les jeunes en décrochage scolaire du quartier de la Brunetière"
+    action(obligations["E1-PT-1"], titre=long)
+    chantier.enregistrer(auteur=coordination.utilisateur, date_effet=AUJOURD_HUI, commentaire="=Salle prêtée")
+    feuille, lignes = lire_xlsx(exporter(connecte, "xlsx"))
+    colonne = {entete: get_column_letter(rang) for rang, entete in enumerate(ENTETES, start=1)}
+
+    def largeur(entete):
+        return feuille.column_dimensions[colonne[entete]].width
+
+    # Les titres dans une colonne large, renvoyés à la ligne ; les autres à la largeur de leur contenu.
+    assert largeur("Titre") >= 40 and feuille[f"{colonne['Titre']}2"].alignment.wrap_text
+    assert largeur("Texte de l'obligation") >= 40 and largeur("Dernier commentaire") >= 40
+    assert 10 <= largeur("Échéance") <= 14
+    assert largeur("Référence") < 15
+    assert largeur("Pilote") >= len("Ville de Voiron")
+    assert largeur("Sans nouvelles depuis 90 jours") <= 32
+    # A4 paysage, ajusté à la largeur d'une page, l'en-tête répété sur chaque page imprimée.
+    assert feuille.page_setup.orientation == "landscape"
+    assert feuille.page_setup.paperSize == 9  # A4 (ECMA-376)
+    assert feuille.sheet_properties.pageSetUpPr.fitToPage
+    assert (feuille.page_setup.fitToWidth, feuille.page_setup.fitToHeight) == (1, 0)
+    assert feuille.print_title_rows == "$1:$1"
+    assert feuille.freeze_panes == "A2"
+    # Les nouvelles colonnes : le texte de l'obligation, le dernier commentaire (jamais une formule), le lien.
+    valeurs = {ligne[1]: dict(zip(ENTETES, ligne, strict=True)) for ligne in lignes[1:]}
+    chantier_ = valeurs["Chantier éducatif"]
+    assert chantier_["Texte de l'obligation"] == chantier.obligation.texte
+    assert chantier_["Dernier commentaire"] == "=Salle prêtée"
+    rang = ENTETES.index("Dernier commentaire") + 1
+    ligne_chantier = 2 + [ligne[1] for ligne in lignes[1:]].index("Chantier éducatif")
+    assert feuille.cell(ligne_chantier, rang).data_type == "s"
+    lien = feuille.cell(ligne_chantier, ENTETES.index("Lien vers l'action") + 1)
+    assert lien.value == f"http://testserver/actions/{chantier.pk}/" and lien.hyperlink.target == lien.value
+    assert valeurs[long]["Dernier commentaire"] is None  # aucun commentaire : une cellule vide
 
 
 # -- accès ---------------------------------------------------------------------------------------------------------

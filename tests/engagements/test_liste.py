@@ -10,6 +10,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from engagements.models import Obligation, Statut, ValeurVerdict, Verdict
+from engagements.tables import OPTIONNELLES
 from protocole.models import Quartier
 from signataires.models import Partie, Utilisateur
 from tests.factories import (
@@ -183,9 +184,13 @@ def test_each_row_shows_reference_title_link_engagement_party_pilot_referent_sta
         avancement=35,
         echeance=datetime.date(2031, 3, 9),
     )
+    coordination.utilisateur.colonnes_actions = list(OPTIONNELLES)  # toutes les colonnes
+    coordination.utilisateur.save()
     reponse = lister(connecte)
     assertContains(reponse, "<code>E2-ETAT-1</code>")
-    assertContains(reponse, f'<a href="{reverse("action", args=[chantier.pk])}">Chantier éducatif</a>', html=True)
+    lien = reverse("action", args=[chantier.pk])
+    assertContains(reponse, f'id="action-{chantier.pk}"')
+    assertContains(reponse, f'href="{lien}"><span class="titre-deux-lignes" title="Chantier éducatif">')
     assertContains(reponse, "N°2")
     assertContains(reponse, "Ville de Voiron")
     assertContains(reponse, "avec CAF")
@@ -403,6 +408,35 @@ def test_the_list_is_sorted_by_due_date_by_default(connecte, obligations):
     assert titres(lister(connecte)) == ["Bientôt", "Plus tard", "Bien plus tard"]
 
 
+def test_by_default_open_actions_come_first_late_ones_on_top_then_by_due_date_closed_ones_last(
+    connecte, obligations, coordination
+):
+    """Plus d'actions réalisées en 2021 en tête de liste : l'ordre de travail, tiré des drapeaux d'`en_retard`."""
+    jour = datetime.timedelta(days=1)
+    e1 = obligations["E1-PT-1"]
+    action(e1, titre="Réalisée en 2021", echeance=datetime.date(2021, 6, 30), statut=Statut.REALISE, avancement=100)
+    action(e1, titre="Abandonnée", echeance=AUJOURD_HUI - 400 * jour, statut=Statut.ABANDONNE, commentaire="Non.")
+    action(e1, titre="Sans échéance", echeance=None)
+    action(e1, titre="Dans un mois", echeance=AUJOURD_HUI + 30 * jour)
+    action(e1, titre="En retard de 3 jours", echeance=AUJOURD_HUI - 3 * jour)
+    action(e1, titre="Demain", echeance=AUJOURD_HUI + jour)
+    action(e1, titre="En retard d'un an", echeance=AUJOURD_HUI - 365 * jour, statut=Statut.BLOQUE, commentaire="!")
+    archivee = action(e1, titre="Archivée", echeance=AUJOURD_HUI - 2 * jour)
+    archivee.archiver(auteur=coordination.utilisateur, date_effet=AUJOURD_HUI, commentaire="Doublon")
+    attendu = [
+        "En retard d'un an",
+        "En retard de 3 jours",
+        "Demain",
+        "Dans un mois",
+        "Sans échéance",
+        "Réalisée en 2021",
+        "Abandonnée",
+    ]
+    assert titres(lister(connecte)) == attendu
+    assert titres(lister(connecte, archivees="on")) == [*attendu, "Archivée"]
+    assert titres(lister(connecte, sort="echeance"))[0] == "Réalisée en 2021"  # un tri demandé l'emporte
+
+
 def test_the_status_sort_follows_the_course_of_an_action(connecte, obligations):
     action(obligations["E1-PT-1"], titre="Réalisée", statut=Statut.REALISE, avancement=100)
     action(obligations["E1-PT-1"], titre="À venir", statut=Statut.A_VENIR)
@@ -433,6 +467,45 @@ def test_export_links_keep_the_filters_and_drop_the_page(connecte, obligations):
     reponse = lister(connecte, statut=Statut.EN_COURS, page=1)
     assertContains(reponse, 'href="?statut=en_cours&amp;export=csv"')
     assertContains(reponse, 'href="?statut=en_cours&amp;export=xlsx"')
+
+
+# -- colonnes ---------------------------------------------------------------------------------------------------------
+
+
+def entetes(reponse):
+    return [colonne.header for colonne in reponse.context["table"].columns]
+
+
+def test_each_role_sees_the_columns_that_matter_to_it_and_the_title_fits_two_lines(client, protocole, obligations):
+    action(obligations["E1-PT-1"], titre="Un titre " * 20)
+    communes = ["Statut", "En retard", "Avancement", "Échéance", "Dernière mise à jour"]
+    attendus = {
+        ROLES.COORDINATEUR: ["Référence", "Titre", "Pilote", "Référent·e", *communes],
+        ROLES.CHARGE_DE_MISSION: ["Référence", "Titre", "Pilote", "Référent·e", *communes],
+        ROLES.LECTEUR: ["Référence", "Titre", "Pilote", "Quartiers", *communes],
+    }
+    for role, colonnes in attendus.items():
+        client.force_login(habilitation(protocole, role).utilisateur)
+        reponse = lister(client)
+        assert entetes(reponse) == colonnes
+        assertContains(reponse, 'class="titre-deux-lignes"')
+
+
+def test_hidden_and_shown_columns_are_remembered_on_the_account(client, protocole, obligations, coordination):
+    action(obligations["E1-PT-1"], titre="Chantier")
+    client.force_login(coordination.utilisateur)
+    suite = reverse("actions") + "?statut=en_cours"
+    reponse = client.post(
+        reverse("actions_colonnes"), {"colonnes": ["engagement", "echeance", "inconnue"], "suite": suite}
+    )
+    assert reponse.status_code == 302 and reponse["Location"] == suite
+    coordination.utilisateur.refresh_from_db()
+    assert coordination.utilisateur.colonnes_actions == ["engagement", "echeance"]
+    client.logout()
+    client.force_login(coordination.utilisateur)
+    assert entetes(lister(client)) == ["Titre", "Engagement", "Statut", "Échéance"]
+    client.post(reverse("actions_colonnes"), {"par_defaut": "1", "suite": "https://ailleurs.example/"})
+    assert len(entetes(lister(client))) == 9
 
 
 # -- nombre de requêtes --------------------------------------------------------------------------------------------

@@ -141,7 +141,11 @@ def test_each_row_shows_title_link_reference_status_flags_progress_due_date_and_
         echeance=datetime.date(2031, 3, 9),
     )
     reponse = mes_actions(connectee)
-    assertContains(reponse, f'<a href="{reverse("action", args=[mienne.pk])}">Chantier éducatif</a>', html=True)
+    assertContains(
+        reponse,
+        f'<a id="action-{mienne.pk}" href="{reverse("action", args=[mienne.pk])}">Chantier éducatif</a>',
+        html=True,
+    )
     assertContains(reponse, "<code>E2-ETAT-1</code>")
     assertContains(reponse, "■ bloqué")
     assertContains(reponse, "35 %")

@@ -151,7 +151,7 @@ def test_editing_an_action_to_done_below_100_percent_explains_in_french_and_chan
 
 
 def test_creating_an_abandoned_action_without_a_comment_is_refused_by_the_model(action, auteur):
-    with pytest.raises(ValidationError, match="Un commentaire est obligatoire quand l'action devient « abandonné »."):
+    with pytest.raises(ValidationError, match="Un commentaire est obligatoire quand l'action devient abandonnée."):
         Action.creer(
             protocole=action.protocole,
             obligation=action.obligation,
@@ -169,7 +169,7 @@ def test_editing_an_action_to_blocked_without_a_comment_explains_in_french_and_c
 ):
     client.force_login(officier)
     reponse = modifier(client, action, statut=Statut.BLOQUE)
-    assertContains(reponse, "Un commentaire est obligatoire quand l&#x27;action devient « bloqué ».")
+    assertContains(reponse, "Un commentaire est obligatoire quand l&#x27;action devient bloquée.")
     assert inchangee(action)
 
 
@@ -275,7 +275,7 @@ def test_an_officer_cannot_hand_the_pilot_role_to_another_organisation_by_a_forg
     formulaire = client.get(reverse("action_modifier", args=[action.pk])).context["form"]
     assert list(formulaire.fields["pilote"].queryset) == [action.pilote]
     reponse = modifier(client, action, pilote=autre.pk)
-    assertContains(reponse, "Un chargé de mission ne confie le pilotage qu&#x27;à sa propre organisation.")
+    assertContains(reponse, "Un·e chargé·e de mission ne confie le pilotage qu&#x27;à sa propre organisation.")
     assert inchangee(action)
 
 

@@ -196,7 +196,7 @@ def test_a_coordinator_invites_a_person_who_then_chooses_a_password(page, live_s
     page.get_by_label(re.compile(r"^Nom\b")).fill("Benali")
     page.get_by_label("Adresse e-mail").fill("Amina.Benali@caf38.example.org")
     page.get_by_label("Organisation").select_option(label="Caisse d'Allocations Familiales de l'Isère (CAF 38)")
-    page.get_by_label("Rôle").select_option(label="chargé de mission")
+    page.get_by_label("Rôle").select_option(label="chargé·e de mission")
     _capture(page, "7-invitation-formulaire")
     page.get_by_role("button", name="Envoyer l'invitation").click()
 
@@ -206,7 +206,7 @@ def test_a_coordinator_invites_a_person_who_then_chooses_a_password(page, live_s
     )
     ligne = page.get_by_role("row", name=re.compile("Amina Benali"))
     expect(ligne).to_contain_text("Caisse d'Allocations Familiales de l'Isère (CAF 38)")
-    expect(ligne).to_contain_text("chargé de mission")
+    expect(ligne).to_contain_text("chargé·e de mission")
     expect(ligne).to_contain_text("invitation en attente")
     _capture(page, "8-invitation-envoyee")
 

@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from engagements.models import Action, Champ, Entree, EntreePartenaire, EntreeQuartier, Verdict
+from engagements.models import Action, Champ, Entree, EntreePartenaire, EntreeQuartier, TexteRecherche, Verdict
 from outils.bench.chargeur import Table
 from outils.bench.jeu import MODELES, SUIVI
 from outils.bench.structure import Organisations, Texte, cloner
@@ -43,8 +43,8 @@ def plan():
 
 
 def photo(protocole):
-    """Les lignes du suivi d'un protocole, sans leurs identifiants : chaque action par son rang de création, chaque
-    entrée avec les quartiers et partenaires qu'elle cite."""
+    """Les lignes du suivi d'un protocole, sans leurs identifiants : chaque action par son rang de création (avec son
+    texte cherchable), chaque entrée avec les quartiers et partenaires qu'elle cite."""
     actions = list(Action.objects.filter(protocole=protocole).order_by("pk").values())
     rang = {a.pop("id"): i for i, a in enumerate(actions)}
     for action, pk in zip(actions, rang, strict=True):
@@ -54,6 +54,7 @@ def photo(protocole):
         action["partenaires"] = sorted(
             Action.partenaires.through.objects.filter(action=pk).values_list("organisation", flat=True)
         )
+        action["recherche"] = TexteRecherche.objects.get(action=pk).texte
     lies = {}
     for modele, colonne in ((EntreeQuartier, "quartier_id"), (EntreePartenaire, "organisation_id")):
         for ligne in modele.objects.filter(entree__protocole=protocole).order_by("pk").values():

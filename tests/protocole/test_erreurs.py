@@ -94,7 +94,10 @@ def test_the_500_page_is_french_and_shows_even_when_the_database_is_down(setting
     assert reponse.status_code == 500
     page = accessible(reponse, "Erreur du serveur")
     assert "n'a peut-être pas été prise en compte" in page
-    # Statique : aucune balise oubliée, et pour tout fichier une feuille à adresse fixe, servie sans la base.
+    # Statique : aucune balise oubliée, et pour tout fichier une feuille et une icône à adresse fixe, servies sans la
+    # base ; le pied mène à la déclaration d'accessibilité.
     assert "{%" not in page and re.findall(r"<link[^>]*>", page) == [
-        '<link rel="stylesheet" href="/static/css/erreur.css">'
+        '<link rel="stylesheet" href="/static/css/erreur.css">',
+        '<link rel="icon" href="/static/icone.svg" type="image/svg+xml">',
     ]
+    assert '<a href="/accessibilite/">Accessibilité : non conforme</a>' in page

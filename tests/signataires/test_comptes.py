@@ -237,7 +237,7 @@ def test_coordinator_sees_the_form_and_the_members_with_role_and_organisation(cl
     assertContains(reponse, '<label class="form-label" for="id_email">Adresse e-mail')
     assertContains(reponse, str(lecteur.utilisateur))
     assertContains(reponse, "Ville de Voiron (Voiron)")
-    assertContains(reponse, "<td>coordinateur</td>", html=True)
+    assertContains(reponse, "<td>coordinateur·rice</td>", html=True)
     assertNotContains(reponse, str(autre.utilisateur))
     # Un coordinateur ne se voit pas proposer le rôle d'administrateur.
     assertNotContains(reponse, '<option value="admin">')
@@ -261,7 +261,7 @@ def test_coordinator_invites_a_new_person_who_sets_a_password_and_lands_logged_i
     assert message.to == ["Ines.Durand@voiron.fr"]
     assert message.subject == "Invitation au suivi du protocole — Pays Voironnais"
     assert "Claire Coord vous invite" in message.body
-    assert "chargé de mission pour CCAS de Voiron" in message.body
+    assert "chargé·e de mission pour CCAS de Voiron" in message.body
     assert "Votre identifiant de connexion : ines.durand@voiron.fr" in message.body
     lien = _lien(message)
     assert lien.startswith("/invitations/")
