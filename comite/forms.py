@@ -1,12 +1,15 @@
 """Les formulaires du comité. Les choix (obligations, actions) sont limités au protocole courant."""
 
+from functools import partial
+
 from django import forms
 
 from comite.models import LONGUEUR_TEXTES, TEXTES_COORDINATION, Decision, Reunion
 from engagements.forms import DateInput
 from engagements.models import Action, Obligation
 from engagements.models.regles import referents_possibles
-from protocole.formulaires import Accessible, ChoixMultiples
+from protocole.formulaires import Accessible
+from protocole.selecteur import Cherchable, ChoixCherchable, ChoixCherchables
 from signataires.models import Organisation
 
 
@@ -49,7 +52,11 @@ class TextesForm(Accessible, forms.ModelForm):
         }
 
 
-class DecisionForm(Accessible, forms.ModelForm):
+class DecisionForm(Cherchable, Accessible, forms.ModelForm):
+    """Une décision du comité. Les obligations et actions qu'elle concerne, l'organisation et la personne
+    responsables se choisissent par le sélecteur cherchable (protocole/selecteur.py), chaque obligation avec sa
+    référence et tout son texte : « Chercher » réaffiche le formulaire filtré sans rien enregistrer."""
+
     class Meta:
         model = Decision
         fields = [
@@ -62,18 +69,18 @@ class DecisionForm(Accessible, forms.ModelForm):
             "suivi",
             "commentaire_suivi",
         ]
-        field_classes = {"obligations": ChoixMultiples, "actions": ChoixMultiples}
+        field_classes = {
+            "obligations": partial(ChoixCherchables, genre="obligations"),
+            "actions": partial(ChoixCherchables, genre="actions"),
+            "responsable": partial(ChoixCherchable, genre="organisations"),
+            "responsable_personne": partial(ChoixCherchable, genre="referents"),
+        }
         widgets = {
             "texte": forms.Textarea(attrs={"rows": 3}),
-            "obligations": forms.SelectMultiple(attrs={"size": 8}),
-            "actions": forms.SelectMultiple(attrs={"size": 8}),
             "echeance": DateInput(),
             "commentaire_suivi": forms.Textarea(attrs={"rows": 2}),
         }
-        help_texts = {
-            "obligations": "Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.",
-            "actions": "Maintenez Ctrl (ou Cmd) pour en choisir plusieurs. Les actions archivées sont exclues.",
-        }
+        help_texts = {"actions": "Les actions archivées sont exclues (celles déjà liées à la décision restent)."}
         error_messages = {
             "texte": {"required": "Écrivez la décision."},
             "obligations": {"invalid_choice": "« %(value)s » n'est pas une obligation de ce protocole."},
@@ -84,22 +91,14 @@ class DecisionForm(Accessible, forms.ModelForm):
         super().__init__(*args, **kwargs)
         obligations = Obligation.objects.filter(protocole=protocole).select_related("bloc__engagement", "bloc__partie")
         self.fields["obligations"].queryset = obligations.order_by("bloc__engagement__numero", "bloc__ordre", "rang")
-        self.fields["obligations"].label_from_instance = lambda o: f"{o.reference} — {o.texte[:90]}"
         actions = Action.objects.filter(protocole=protocole, archivee=False)
         if self.instance.pk:
             # Une action archivée depuis reste liée à la décision qui la citait.
             actions = actions | Action.objects.filter(protocole=protocole, decisions=self.instance)
-        actions = actions.distinct().select_related("obligation", "pilote")
-        self.fields["actions"].queryset = actions.order_by("titre", "pk")
-        # Des titres se répètent d'un quartier à l'autre : l'obligation et le pilote les distinguent.
-        self.fields["actions"].label_from_instance = lambda a: f"{a.titre} ({a.obligation.reference}, {a.pilote})"
+        self.fields["actions"].queryset = actions.distinct().order_by("titre", "pk")
         self.fields["responsable"].queryset = Organisation.objects.order_by("nom")
-        self.fields["responsable"].label_from_instance = lambda o: o.nom
-        self.fields["responsable"].empty_label = "— aucune —"
         personnes = referents_possibles(protocole).order_by("last_name", "first_name")
         self.fields["responsable_personne"].queryset = personnes
-        self.fields["responsable_personne"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
-        self.fields["responsable_personne"].empty_label = "— aucune —"
 
 
 class GelForm(Accessible, forms.Form):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from engagements.models import Champ, Entree, Statut
+from signataires.acces import page_d_arrivee
 from signataires.models import Habilitation
 from tests.factories import (
     BlocFactory,
@@ -71,7 +72,8 @@ def _se_connecter(page, live_server, utilisateur):
     page.get_by_label("Identifiant").fill(utilisateur.username)
     page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
     page.get_by_role("button", name="Se connecter").click()
-    expect(page).to_have_url(live_server.url + "/mes-actions/")
+    # La page d'arrivée du rôle : le tableau de bord pour un lecteur, « Mes actions » pour les autres.
+    expect(page).to_have_url(live_server.url + page_d_arrivee(utilisateur.habilitations.get()))
 
 
 def _navigation(page):

@@ -125,7 +125,7 @@ def test_a_signatory_reads_the_overview_then_brunetiere_and_changes_the_since_da
     page.get_by_label("Identifiant").fill(claude.username)
     page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
     page.get_by_role("button", name="Se connecter").click()
-    expect(page).to_have_url(live_server.url + "/mes-actions/")
+    expect(page).to_have_url(live_server.url + "/tableau-de-bord/"), "un lecteur arrive sur le tableau de bord"
 
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Tableau de bord").click()
     expect(page).to_have_url(live_server.url + "/tableau-de-bord/")
