@@ -18,8 +18,9 @@ from playwright.sync_api import expect
 from tests.test_permissions import MATRICE, _url, construire_contexte
 
 AXE = Path(__file__).parent / "axe" / "axe.min.js"
-# Ce que la matrice sert en GET sans être une page : texte brut pour la supervision, PDF à télécharger.
-PAS_DES_PAGES = {"sante", "rapport", "archive", "reunion_apercu"}
+# Ce que la matrice sert en GET sans être une page : texte brut pour la supervision, PDF à télécharger, fragment HTML
+# que htmx insère dans une page (la liste d'un sélecteur à recherche).
+PAS_DES_PAGES = {"sante", "rapport", "archive", "reunion_apercu", "preparation_fichier", "selecteur"}
 PERSONAS = ["anonyme", "lecteur", "coordinateur"]
 # Nos applications : leurs pages d'administration sont celles que notre code déclare et adapte.
 APPLICATIONS = {"protocole", "signataires", "engagements", "comite"}
@@ -44,6 +45,13 @@ def _etats_en_plus(ctx):
         reverse("quartier", args=[ctx["action"].protocole.quartiers.get().slug]) + f"?au={hier}",
         reverse("rapports") + "?au=pas-une-date",
     ]
+
+
+def est_une_page(reponse):
+    """Un document HTML complet (pas un fichier, pas un fragment pour htmx)."""
+    return (
+        reponse["Content-Type"].startswith("text/html") and reponse.content.lstrip()[:15].lower() == b"<!doctype html>"
+    )
 
 
 def pages_html(ctx):
@@ -129,7 +137,7 @@ def test_no_page_has_a_serious_or_critical_axe_violation_nor_a_console_error(bro
     client.force_login(ctx["comptes"]["coordinateur"].utilisateur)
     # Ce que la liste écarte est bien ce qui n'est pas une page : une page HTML ne peut pas y échapper.
     for nom in PAS_DES_PAGES:
-        assert not client.get(_url(nom, ctx))["Content-Type"].startswith("text/html"), nom
+        assert not est_une_page(client.get(_url(nom, ctx))), nom
     chemins = pages_html(ctx) + _etats_en_plus(ctx)
 
     violations, erreurs, vues = [], [], 0
