@@ -69,7 +69,18 @@ class Reunion(models.Model):
 def derniere_reunion(protocole, au):
     """La dernière réunion du comité tenue le jour `au` ou avant (None s'il n'y en a pas) : le « depuis » par défaut
     des tableaux de bord et des rapports, que `engagements.periode` lit par le réglage `DEPUIS_PAR_DEFAUT`."""
-    return Reunion.objects.filter(protocole=protocole, date__lte=au).order_by("-date", "-id").first()
+    return reunions_jusqu_au(protocole, au).first()
+
+
+def reunions_jusqu_au(protocole, au):
+    """Les réunions du comité tenues le jour `au` ou avant, la plus récente d'abord : « la réunion précédente »
+    (d'un jour, d'une réunion) se lit ici et nulle part ailleurs."""
+    return Reunion.objects.filter(protocole=protocole, date__lte=au).order_by("-date", "-id")
+
+
+def reunion_precedente(reunion):
+    """La réunion tenue avant `reunion` (la veille ou plus tôt), ou None."""
+    return derniere_reunion(reunion.protocole, reunion.date - datetime.timedelta(days=1))
 
 
 def prochaine_reunion(protocole, au):

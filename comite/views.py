@@ -23,7 +23,7 @@ from comite.acces import (
     verifier_peut_viser,
 )
 from comite.forms import DecisionForm, GelForm, ReunionForm, TextesForm, VisaForm
-from comite.models import Decision, LimiteAtteinte, Preparation, RapportArchive, Reunion, Visa
+from comite.models import Decision, LimiteAtteinte, Preparation, RapportArchive, Visa, reunion_precedente
 from comite.rapports.views import annoncer_gel, limite_atteinte, pdf_en_piece_jointe, servir_ou_preparer
 from engagements.models import Action, Obligation
 from engagements.tableaux import Perimetre
@@ -118,9 +118,7 @@ def _contexte(request, courante, gel_form=None, visa_form=None, textes_form=None
     ses décisions, celles de la réunion précédente et leur suivi, les textes de la coordination, le rapport, ses
     versions gelées et les visas (avec leurs réserves)."""
     decisions = _decisions(courante)
-    precedente = (
-        Reunion.objects.filter(protocole=courante.protocole, date__lt=courante.date).order_by("-date", "-id").first()
-    )
+    precedente = reunion_precedente(courante)
     versions = list(_versions().filter(reunion=courante))
     derniere = versions[-1] if versions else None
     signataires = list(organisations_signataires(request.protocole))

@@ -5,13 +5,14 @@ les lignes d'actions au jour `au` (drapeaux, jours de retard, noms d'alors, dern
 avec leur verdict et son motif. Ce module ne fait que les ranger par engagement et par partie.
 """
 
+import datetime
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
 
-from comite.models import TEXTES_COORDINATION, Decision, Reunion, Visa, prochaine_reunion
+from comite.models import TEXTES_COORDINATION, Decision, Visa, prochaine_reunion, reunions_jusqu_au
 from comite.rapports.graphiques import graphique_tendance
 from engagements.graphiques import graphique_engagements, graphique_quartiers, graphique_verdicts_par_partie
 from engagements.models import Statut, ValeurVerdict
@@ -190,9 +191,8 @@ def _changements(actions):
 def _reserves(protocole, au, reunion):
     """Une requête : les visas donnés avec réserves sur les versions gelées de la réunion précédente (celle d'avant
     `reunion`, ou la dernière tenue au jour `au`)."""
-    precedentes = Reunion.objects.filter(protocole=protocole)
-    precedentes = precedentes.filter(date__lt=reunion.date) if reunion else precedentes.filter(date__lte=au)
-    derniere = precedentes.order_by("-date", "-id").values("pk")[:1]
+    jour = reunion.date - datetime.timedelta(days=1) if reunion else au
+    derniere = reunions_jusqu_au(protocole, jour).values("pk")[:1]
     return list(
         Visa.objects.filter(archive__reunion__in=derniere)
         .exclude(reserves="")
