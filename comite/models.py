@@ -72,15 +72,16 @@ def derniere_reunion(protocole, au):
     return reunions_jusqu_au(protocole, au).first()
 
 
-def reunions_jusqu_au(protocole, au):
+def reunions_jusqu_au(protocole, au, inclus=True):
     """Les réunions du comité tenues le jour `au` ou avant, la plus récente d'abord : « la réunion précédente »
     (d'un jour, d'une réunion) se lit ici et nulle part ailleurs."""
-    return Reunion.objects.filter(protocole=protocole, date__lte=au).order_by("-date", "-id")
+    condition = {"date__lte": au} if inclus else {"date__lt": au}
+    return Reunion.objects.filter(protocole=protocole, **condition).order_by("-date", "-id")
 
 
 def reunion_precedente(reunion):
     """La réunion tenue avant `reunion` (la veille ou plus tôt), ou None."""
-    return derniere_reunion(reunion.protocole, reunion.date - datetime.timedelta(days=1))
+    return reunions_jusqu_au(reunion.protocole, reunion.date, inclus=False).first()
 
 
 def prochaine_reunion(protocole, au):

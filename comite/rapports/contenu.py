@@ -5,7 +5,6 @@ les lignes d'actions au jour `au` (drapeaux, jours de retard, noms d'alors, dern
 avec leur verdict et son motif. Ce module ne fait que les ranger par engagement et par partie.
 """
 
-import datetime
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -191,8 +190,8 @@ def _changements(actions):
 def _reserves(protocole, au, reunion):
     """Une requête : les visas donnés avec réserves sur les versions gelées de la réunion précédente (celle d'avant
     `reunion`, ou la dernière tenue au jour `au`)."""
-    jour = reunion.date - datetime.timedelta(days=1) if reunion else au
-    derniere = reunions_jusqu_au(protocole, jour).values("pk")[:1]
+    avant = reunions_jusqu_au(protocole, reunion.date, inclus=False) if reunion else reunions_jusqu_au(protocole, au)
+    derniere = avant.values("pk")[:1]
     return list(
         Visa.objects.filter(archive__reunion__in=derniere)
         .exclude(reserves="")
