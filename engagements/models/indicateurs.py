@@ -134,7 +134,12 @@ class Repere(models.Model):
 
     indicateur = models.ForeignKey(Indicateur, on_delete=models.CASCADE, related_name="reperes")
     quartier = models.ForeignKey(
-        Quartier, on_delete=models.PROTECT, null=True, blank=True, related_name="+", help_text="Vide : tout le territoire."
+        Quartier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Vide : tout le territoire.",
     )
     base_valeur = models.DecimalField("valeur de départ", max_digits=14, decimal_places=2, null=True, blank=True)
     base_date = models.DateField("date de la valeur de départ", null=True, blank=True)

@@ -2,7 +2,8 @@
 sa progression vers la cible et son étiquette. Écrits ici une fois ; la page d'une obligation, celle d'un
 indicateur, la liste `/indicateurs/` et ses exports, les tableaux de bord et l'annexe des rapports les lisent tous.
 
-- **La valeur d'une période au jour D** : la dernière enregistrée ce jour-là ou avant (`Valeur.objects.enregistrees_au`).
+- **La valeur d'une période au jour D** : la dernière enregistrée ce jour-là ou avant
+  (`Valeur.objects.enregistrees_au`).
 - **La progression vers la cible** = (dernière − départ) / (cible − départ), bornée à 0-100 % ; la dernière est la
   valeur de la période la plus récente. Non calculée, et la raison est dite, sans valeur de départ, sans cible, quand
   l'écart est nul ou quand la cible va dans le sens contraire de celui de l'indicateur.
@@ -112,7 +113,10 @@ def _progression(situation):
     if ecart == 0:
         return None, "la cible est égale à la valeur de départ"
     if (ecart > 0) != (situation.indicateur.sens == Sens.HAUSSE):
-        return None, f"la cible va dans le sens contraire de celui de l'indicateur ({situation.indicateur.get_sens_display()})"
+        return (
+            None,
+            f"la cible va dans le sens contraire de celui de l'indicateur ({situation.indicateur.get_sens_display()})",
+        )
     if derniere is None:
         return None, "aucune valeur enregistrée"
     brute = (derniere.valeur - base) / ecart * 100

@@ -139,7 +139,11 @@ def test_progress_is_the_share_of_the_span_covered_bounded_to_0_100(auteur):
 def test_target_reached_caps_progress_at_100_and_says_atteint(auteur):
     ind = indicateur()
     RepereFactory(
-        indicateur=ind, base_valeur=10, base_date=datetime.date(2014, 1, 1), cible_valeur=20, cible_date=datetime.date(2022, 12, 31)
+        indicateur=ind,
+        base_valeur=10,
+        base_date=datetime.date(2014, 1, 1),
+        cible_valeur=20,
+        cible_date=datetime.date(2022, 12, 31),
     )
     saisir(ind, "2024", "25", auteur)
     saisir(ind, "2025", "22", auteur)  # moins que l'an passé, mais la cible est atteinte : « atteint » d'abord
@@ -151,7 +155,11 @@ def test_target_reached_caps_progress_at_100_and_says_atteint(auteur):
 def test_a_decreasing_indicator_progresses_when_its_value_goes_down(auteur):
     ind = indicateur(sens=Sens.BAISSE, unite=Unite.POURCENTAGE)
     RepereFactory(
-        indicateur=ind, base_valeur=40, base_date=datetime.date(2014, 1, 1), cible_valeur=30, cible_date=datetime.date(2022, 12, 31)
+        indicateur=ind,
+        base_valeur=40,
+        base_date=datetime.date(2014, 1, 1),
+        cible_valeur=30,
+        cible_date=datetime.date(2022, 12, 31),
     )
     saisir(ind, "2024", "38", auteur)
     saisir(ind, "2025", "36", auteur)
@@ -221,7 +229,10 @@ def test_sans_valeur_depuis_when_more_than_one_period_late_for_its_frequency(aut
     saisir(ind, "2026-T1", "10", auteur, quand=le(datetime.date(2026, 4, 10)))
     # Le 15 novembre 2026, la dernière période écoulée est 2026-T3 : T2 manque aussi, deux périodes de retard.
     situation = seule(ind)
-    assert (situation.etiquette, situation.libelle) == (Etiquette.SANS_VALEUR, "sans valeur depuis le 2e trimestre 2026")
+    assert (situation.etiquette, situation.libelle) == (
+        Etiquette.SANS_VALEUR,
+        "sans valeur depuis le 2e trimestre 2026",
+    )
     saisir(ind, "2026-T2", "12", auteur)  # une période de retard : toléré
     assert seule(ind).etiquette == Etiquette.EN_PROGRES
     # Des dates passées, où T2 n'était pas encore saisi : le 29 septembre, T2 était la dernière période écoulée (une
