@@ -200,3 +200,49 @@ def _pour_xlsx(valeur):
 
 
 EXPORTS = {"csv": exporter_csv, "xlsx": exporter_xlsx}
+
+
+# -- les indicateurs (`/indicateurs/?export=csv|xlsx`) : une ligne par indicateur et par quartier ----------------------
+
+
+COLONNES_INDICATEURS = [
+    ("Référence", lambda s: s.indicateur.reference),
+    ("Indicateur", lambda s: s.indicateur.nom),
+    ("Engagement", lambda s: f"N°{s.indicateur.obligation.bloc.engagement.numero}"),
+    ("Partie", lambda s: s.indicateur.obligation.bloc.partie.nom_court),
+    ("Obligation", lambda s: s.indicateur.obligation.reference),
+    ("Fourni par", lambda s: s.indicateur.fournisseur.nom),
+    ("Unité", lambda s: s.indicateur.get_unite_display()),
+    ("Sens souhaité", lambda s: s.indicateur.get_sens_display()),
+    ("Fréquence", lambda s: s.indicateur.get_frequence_display()),
+    ("Quartier", lambda s: s.lieu),
+    ("Valeur de départ", lambda s: s.base),
+    ("Date de départ", lambda s: s.repere.base_date if s.repere else None),
+    ("Cible", lambda s: s.cible),
+    ("Date de la cible", lambda s: s.repere.cible_date if s.repere else None),
+    ("Dernière période", lambda s: s.derniere.periode.code if s.derniere else ""),
+    ("Dernière valeur", lambda s: s.derniere.valeur if s.derniere else None),
+    ("Période précédente", lambda s: s.precedente.periode.code if s.precedente else ""),
+    ("Valeur précédente", lambda s: s.precedente.valeur if s.precedente else None),
+    ("Progression vers la cible (%)", lambda s: s.progression),
+    ("Progression non calculée : pourquoi", lambda s: s.raison),
+    ("Étiquette", lambda s: s.libelle),
+    ("Lien vers l'indicateur", lambda s: s.lien),
+]
+ENTETES_INDICATEURS = [entete for entete, _valeur in COLONNES_INDICATEURS]
+
+
+def exporter_indicateurs(situations, protocole, lien, format_):
+    """Les situations d'indicateurs (`engagements.tableaux.indicateurs`) en CSV ou XLSX, aux conventions de la liste
+    des actions ; `lien(indicateur)` donne l'adresse de sa page."""
+    liens = {}
+
+    def lignes():
+        for situation in situations:
+            situation.lien = liens.setdefault(situation.indicateur.pk, lien(situation.indicateur))
+            yield [valeur(situation) for _entete, valeur in COLONNES_INDICATEURS]
+
+    nom = nom_de_fichier(protocole, format_, "indicateurs")
+    if format_ == "csv":
+        return tableau_csv(ENTETES_INDICATEURS, lignes(), nom)
+    return tableau_xlsx(ENTETES_INDICATEURS, lignes(), nom, "Indicateurs", {"Indicateur": 40}, "Lien vers l'indicateur")

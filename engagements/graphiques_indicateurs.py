@@ -100,8 +100,7 @@ def courbes(indicateur, situations, identifiant):
     for rang, situation in enumerate(situations):
         couleur, forme = STYLES[rang]
         points = [
-            (x(p.periode.rang), y(p.valeur), p.periode.libelle, indicateur.formater(p.valeur))
-            for p in situation.points
+            (x(p.periode.rang), y(p.valeur), p.periode.libelle, indicateur.formater(p.valeur)) for p in situation.points
         ]
         cible = situation.cible
         series.append(
@@ -164,3 +163,30 @@ def tableau_des_valeurs(situations):
             valeurs.append(situation.indicateur.formater(point.valeur) if point else "—")
         lignes.append((periodes[rang], valeurs))
     return {"colonnes": [s.lieu for s in situations], "lignes": lignes}
+
+
+def graphiques(liste, prefixe):
+    """Pour chaque indicateur de `liste` (des situations, dans l'ordre) : {indicateur, ses situations, sa courbe, le
+    tableau de ses valeurs}. Ce que montrent la page d'une obligation, celle d'un indicateur et l'annexe des
+    rapports. Sans requête."""
+    par_indicateur = {}
+    for situation in liste:
+        par_indicateur.setdefault(situation.indicateur, []).append(situation)
+    return [
+        {
+            "indicateur": indicateur,
+            "situations": siennes,
+            "graphique": courbes(indicateur, siennes, f"{prefixe}-{indicateur.pk}"),
+            "tableau": tableau_des_valeurs(siennes),
+        }
+        for indicateur, siennes in par_indicateur.items()
+    ]
+
+
+def par_engagement(liste, prefixe):
+    """Les mêmes blocs, rangés par engagement : [(engagement, [bloc…])], dans l'ordre du texte."""
+    rangs = {}
+    for bloc in graphiques(liste, prefixe):
+        engagement = bloc["indicateur"].obligation.bloc.engagement
+        rangs.setdefault(engagement, []).append(bloc)
+    return list(rangs.items())
