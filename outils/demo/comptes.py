@@ -50,6 +50,8 @@ PERMISSIONS_GERER = [
     ("signataires", "appartenance"),
     ("signataires", "representation"),
     ("protocole", "quartier"),
+    ("engagements", "indicateur"),
+    ("engagements", "repere"),
 ]
 PERMISSIONS_LIRE = [
     ("protocole", "protocole"),
@@ -62,6 +64,7 @@ PERMISSIONS_LIRE = [
     ("engagements", "obligation"),
     ("engagements", "paragraphe"),
     ("comite", "envoirappel"),
+    ("engagements", "valeur"),
 ]
 
 
