@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
-from engagements.models import Indicateur, Periode, Repere, Sens, Valeur
+from engagements.models import Frequence, Indicateur, Periode, Repere, Sens, Valeur
 from engagements.models.indicateurs import TOUT_LE_TERRITOIRE
 from protocole.models import Quartier
 
@@ -168,10 +168,13 @@ def indicateurs_du_perimetre(perimetre):
     return qs.filter(condition)
 
 
-def situations(indicateurs, au, quartier=None):
+def situations(indicateurs, au, quartier=None, enregistrees_au=None):
     """Chaque (indicateur, quartier) qui a une valeur de départ, une cible ou une valeur enregistrée le jour `au`
     ou avant, dans l'ordre du texte (engagement, obligation, référence), tout le territoire avant les quartiers.
-    `quartier` donné : ce quartier et tout le territoire. Quatre requêtes."""
+    `quartier` donné : ce quartier et tout le territoire. Quatre requêtes.
+
+    `enregistrees_au` (le bilan à l'échéance) : les valeurs des seules périodes finies le jour `au` ou avant, telles
+    qu'enregistrées jusqu'à ce jour-là (plus tard que `au`) ; l'étiquette se lit au jour `au`."""
     indicateurs = list(
         indicateurs.select_related("obligation__bloc__engagement", "obligation__bloc__partie", "fournisseur").order_by(
             "obligation__bloc__engagement__numero", "obligation__bloc__ordre", "obligation__rang", "reference"
@@ -187,9 +190,15 @@ def situations(indicateurs, au, quartier=None):
     cles = {}
     for repere in Repere.objects.filter(indicateur__in=par_id):
         cles.setdefault((repere.indicateur_id, repere.quartier_id), [None, {}])[0] = repere
+    lignes = Valeur.objects.filter(indicateur__in=par_id)
+    if enregistrees_au is not None:
+        # Une condition par fréquence (le rang d'une période dépend de sa fréquence) : une requête de taille fixe.
+        closes = Q()
+        for frequence in Frequence:
+            closes |= Q(indicateur__frequence=frequence, rang__lte=Periode.derniere_close(au, frequence).rang)
+        lignes = lignes.filter(closes)
     lignes = (
-        Valeur.objects.filter(indicateur__in=par_id)
-        .enregistrees_au(au)
+        lignes.enregistrees_au(enregistrees_au or au)
         .select_related("auteur")
         .order_by("indicateur_id", "quartier_id", "rang", "-enregistre_le", "-id")
     )
@@ -227,9 +236,11 @@ def situations(indicateurs, au, quartier=None):
     return resultat
 
 
-def situations_du_perimetre(perimetre, au):
-    """Les situations des indicateurs d'un périmètre (tableaux de bord, rapports)."""
-    return situations(indicateurs_du_perimetre(perimetre), au, quartier=perimetre.quartier)
+def situations_du_perimetre(perimetre, au, enregistrees_au=None):
+    """Les situations des indicateurs d'un périmètre (tableaux de bord, rapports, bilan)."""
+    return situations(
+        indicateurs_du_perimetre(perimetre), au, quartier=perimetre.quartier, enregistrees_au=enregistrees_au
+    )
 
 
 def par_etiquette(liste):

@@ -52,9 +52,9 @@ PERMISSIONS_GERER = [
     ("protocole", "quartier"),
     ("engagements", "indicateur"),
     ("engagements", "repere"),
+    ("protocole", "protocole"),  # l'échéance effective seulement (le reste est en lecture seule)
 ]
 PERMISSIONS_LIRE = [
-    ("protocole", "protocole"),
     ("protocole", "textepreambule"),
     ("signataires", "partie"),
     ("signataires", "signataire"),
