@@ -154,12 +154,19 @@ class ArchiveQuerySet(models.QuerySet):
 
 
 class RapportArchive(models.Model):
-    """Une version gelée du rapport d'une réunion : le fichier et son SHA-256 ne changent plus jamais.
+    """Une version gelée du rapport d'une réunion, ou de son bilan à l'échéance : le fichier et son SHA-256 ne
+    changent plus jamais.
 
-    Une correction après le gel est une nouvelle version à côté de la première, jamais à sa place.
+    Une correction après le gel est une nouvelle version à côté de la première, jamais à sa place ; les versions se
+    numérotent par réunion et par genre (le rapport 1, 2… ; le bilan 1, 2…).
     """
 
+    class Genre(models.TextChoices):
+        RAPPORT = "rapport", "rapport au comité"
+        BILAN = "bilan", "bilan à l'échéance"
+
     reunion = models.ForeignKey(Reunion, on_delete=models.PROTECT, related_name="archives")
+    genre = models.CharField("genre", max_length=7, choices=Genre.choices, default=Genre.RAPPORT)
     version = models.PositiveSmallIntegerField("version")
     contenu = models.BinaryField("fichier PDF", editable=False)
     sha256 = models.CharField("empreinte SHA-256", max_length=64, editable=False)
@@ -176,13 +183,16 @@ class RapportArchive(models.Model):
 
     class Meta:
         db_table = "protocole_rapportarchive"
-        ordering = ["reunion", "version"]
-        constraints = [models.UniqueConstraint(fields=["reunion", "version"], name="archive_unique_version")]
+        ordering = ["reunion", "genre", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["reunion", "genre", "version"], name="archive_unique_genre_version")
+        ]
         verbose_name = "rapport archivé"
         verbose_name_plural = "rapports archivés"
 
     def __str__(self):
-        return f"{self.reunion} — version {self.version}"
+        bilan = " du bilan" if self.genre == self.Genre.BILAN else ""
+        return f"{self.reunion} — version {self.version}{bilan}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None or not self._state.adding:
@@ -193,6 +203,10 @@ class RapportArchive(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Un rapport archivé ne se supprime pas.")
+
+    @property
+    def est_un_bilan(self):
+        return self.genre == self.Genre.BILAN
 
     def intact(self):
         """Le fichier conservé correspond-il toujours à son empreinte ?"""
@@ -285,6 +299,8 @@ class Preparation(models.Model):
         RAPPORT = "rapport", "rapport de suivi"
         APERCU = "apercu", "aperçu du rapport d'une réunion"
         GEL = "gel", "gel du rapport d'une réunion"
+        BILAN = "bilan", "bilan à l'échéance"
+        GEL_BILAN = "gel_bilan", "gel du bilan d'une réunion"
 
     class Etat(models.TextChoices):
         EN_ATTENTE = "en_attente", "en attente"
@@ -333,7 +349,7 @@ class Preparation(models.Model):
         with transaction.atomic():
             verrou = get_user_model().objects.select_for_update().filter(pk=demandeur.pk)
             list(verrou.values_list("pk"))
-            if sorte != cls.Sorte.GEL:
+            if sorte not in GELS:
                 existante = cls.objects.attendues().filter(protocole=protocole, sorte=sorte, cle=cle).first()
                 if existante is not None:
                     return existante, False
@@ -370,8 +386,14 @@ class Preparation(models.Model):
         self.save(update_fields=["etat", "termine_le", "message"])
 
     @property
+    def est_un_gel(self):
+        return self.sorte in GELS
+
+    @property
     def objet(self):
         """Ce qui est rendu, en quelques mots : « quartier brunetiere, état au 29/11/2026 », le titre de la réunion."""
+        if self.sorte == self.Sorte.BILAN:
+            return f"bilan du protocole, état au {self.au:%d/%m/%Y}"
         if self.sorte != self.Sorte.RAPPORT:
             return f"{self.reunion.titre} ({self.reunion.date:%d/%m/%Y})"
         portee = "tout le territoire" if self.perimetre == "protocole" else f"{self.perimetre} {self.valeur}"
@@ -384,3 +406,7 @@ class Preparation(models.Model):
         if self.etat in (self.Etat.EN_ATTENTE, self.Etat.EN_COURS) and self.cree_le <= limite_des_attentes():
             return self.Etat.ECHEC
         return self.etat
+
+
+# Les préparations qui gèlent une version (jamais partagées entre deux demandes : chacune crée sa version).
+GELS = (Preparation.Sorte.GEL, Preparation.Sorte.GEL_BILAN)

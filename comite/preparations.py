@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from comite import archives
-from comite.models import Preparation
+from comite.models import Preparation, RapportArchive
 from comite.rapports import cache
-from comite.rapports.production import produire_et_ranger
+from comite.rapports.production import produire_et_ranger, produire_et_ranger_bilan
 from engagements.periode import lire_perimetre
 from engagements.tableaux import Perimetre
 
@@ -57,9 +57,18 @@ def executer(preparation):
     """Dans le worker : le rendu, puis la préparation marquée prête avec la clé du fichier (ou l'archive d'un gel).
     Une erreur attendue (gel concurrent, cache injoignable) la marque en échec avec un message en français."""
     try:
-        if preparation.sorte == Preparation.Sorte.GEL:
-            archive = archives.geler(preparation.reunion, preparation.demandeur, motif=preparation.motif)
+        if preparation.est_un_gel:
+            bilan = preparation.sorte == Preparation.Sorte.GEL_BILAN
+            genre = RapportArchive.Genre.BILAN if bilan else RapportArchive.Genre.RAPPORT
+            archive = archives.geler(preparation.reunion, preparation.demandeur, motif=preparation.motif, genre=genre)
             preparation.terminer(archive=archive)
+            return
+        if preparation.sorte == Preparation.Sorte.BILAN:
+            cle, _pdf = produire_et_ranger_bilan(preparation.protocole, preparation.au)
+            if not cache.present(cle):
+                preparation.echouer(CACHE_INJOIGNABLE)
+                return
+            preparation.terminer(cle=cle)
             return
         if preparation.sorte == Preparation.Sorte.APERCU:
             au, depuis = archives.periode(preparation.reunion)

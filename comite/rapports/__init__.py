@@ -28,3 +28,25 @@ def pages_en_cache(perimetre, au, depuis, reunion=None):
     from comite.rapports.production import pages_en_cache as _pages_en_cache
 
     return _pages_en_cache(perimetre, au, depuis, reunion=reunion)
+
+
+def produire_bilan(protocole, au=None, genere_le=None, gel=None):
+    """Les octets PDF du bilan à l'échéance de `protocole` au jour `au` (l'échéance par défaut ; voir
+    `engagements.tableaux.bilan`) : la note, puis l'annexe. Mis en cache comme les rapports."""
+    from comite.rapports.production import produire_bilan as _produire_bilan
+
+    return _produire_bilan(protocole, au, genere_le=genere_le, gel=gel)
+
+
+def nom_du_bilan(protocole, au):
+    """« bilan-pays-voironnais-2023-12-31.pdf »."""
+    from comite.rapports.production import nom_du_bilan as _nom_du_bilan
+
+    return _nom_du_bilan(protocole, au)
+
+
+def pages_du_bilan_en_cache(protocole, au):
+    """Le nombre de pages du bilan déjà rendu pour ces données (None s'il n'est pas dans le cache)."""
+    from comite.rapports.production import pages_du_bilan_en_cache as _pages
+
+    return _pages(protocole, au)

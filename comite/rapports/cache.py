@@ -26,7 +26,8 @@ logger = logging.getLogger(__name__)
 # 2 : la liste « sans nouvelles », et les chiffres lus dans engagements.tableaux.
 # 3 : la clé prend la version des données.
 # 4 : la note au comité et son annexe ; PDF balisé.
-RAPPORT_VERSION = "5"  # 5 : les indicateurs en annexe
+# 5 : les indicateurs en annexe.
+RAPPORT_VERSION = "6"  # 6 : la feuille sert aussi le bilan à l'échéance (« à part », « ouverte »)
 PREFIXE = "rapport-pdf:"
 
 
@@ -58,6 +59,23 @@ def cle(perimetre, au, depuis, reunion=None, genere_le=None, annexe=True, gel=No
         "annexe": annexe,
         "gel": gel.cle() if gel else None,
         "textes": textes.pk if textes else None,
+    }
+    return hashlib.sha256(json.dumps(elements, sort_keys=True).encode()).hexdigest()
+
+
+def cle_du_bilan(protocole, au, genere_le=None, gel=None):
+    """La clé du bilan à l'échéance au jour `au` (une requête) : sa propre part (`bilan`), l'échéance dont il part
+    (effective ou signée) et la même version des données que les rapports."""
+    jeton, numero = VersionDonnees.lire(protocole)
+    elements = {
+        "version": RAPPORT_VERSION,
+        "bilan": True,
+        "protocole": protocole.pk,
+        "au": au.isoformat(),
+        "echeance": protocole.echeance.isoformat(),
+        "donnees": [str(jeton) if jeton else None, numero],
+        "genere_le": _iso(genere_le),
+        "gel": gel.cle() if gel else None,
     }
     return hashlib.sha256(json.dumps(elements, sort_keys=True).encode()).hexdigest()
 

@@ -13,7 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
-from comite.rapports import cache, contenu, rendu
+from comite.rapports import bilan, cache, contenu, rendu
+from engagements.tableaux.bilan import jour_du_bilan
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,56 @@ def produire_et_ranger(perimetre, au, depuis, reunion=None, genere_le=None, anne
         " (processus fils)" if dans_un_fils else "",
     )
     return cle_du_rapport, pdf
+
+
+def produire_bilan(protocole, au=None, genere_le=None, gel=None):
+    return produire_et_ranger_bilan(protocole, au, genere_le, gel)[1]
+
+
+def cle_du_bilan(protocole, au, genere_le=None, gel=None):
+    """La clé du bilan dans le cache, au jour du bilan résolu (`au`, ou l'échéance)."""
+    return cache.cle_du_bilan(protocole, jour_du_bilan(protocole, au), genere_le=genere_le, gel=gel)
+
+
+def produire_et_ranger_bilan(protocole, au=None, genere_le=None, gel=None):
+    """(clé, octets PDF) du bilan à l'échéance, par le même chemin que les rapports : le cache, sinon le contenu
+    (`comite.rapports.bilan`), le gabarit `rapports/bilan.html`, le rendu balisé ici ou dans un fils."""
+    cle_du_fichier = cle_du_bilan(protocole, au, genere_le, gel)
+    pdf = cache.lire(cle_du_fichier)
+    if pdf is not None:
+        logger.info("Bilan %s au %s : servi par le cache", protocole.slug, au)
+        return cle_du_fichier, pdf
+    debut = time.perf_counter()
+    contexte = bilan.construire(protocole, au)
+    contexte.update(genere_le=genere_le or timezone.now(), gel=gel, texte_alternatif_complet=True)
+    with translation.override("fr"):
+        html = ENTRE_BALISES.sub("><", render_to_string("rapports/bilan.html", contexte))
+    dans_un_fils = contexte["nb_actions"] > seuil_processus()
+    rendre = rendu.rendre_pdf_dans_un_fils if dans_un_fils else rendu.rendre_pdf
+    pdf = rendre(html, *ressources())
+    try:
+        cache.ecrire(cle_du_fichier, pdf)
+    except Exception:
+        logger.warning("Bilan non mis en cache", exc_info=True)
+    logger.info(
+        "Bilan %s au %s : %d actions, %s pages, %.2f s%s",
+        protocole.slug,
+        contexte["au"],
+        contexte["nb_actions"],
+        rendu.nombre_de_pages(pdf),
+        time.perf_counter() - debut,
+        " (processus fils)" if dans_un_fils else "",
+    )
+    return cle_du_fichier, pdf
+
+
+def pages_du_bilan_en_cache(protocole, au):
+    pdf = cache.lire(cle_du_bilan(protocole, au))
+    return rendu.nombre_de_pages(pdf) if pdf is not None else None
+
+
+def nom_du_bilan(protocole, au):
+    return f"{slugify('-'.join(['bilan', protocole.slug]))}-{au.isoformat()}.pdf"
 
 
 def pages_en_cache(perimetre, au, depuis, reunion=None):

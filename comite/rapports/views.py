@@ -18,8 +18,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from comite import archives, preparations
 from comite.acces import peut_preparer_comite
-from comite.models import LimiteAtteinte, Preparation, Reunion
-from comite.rapports import cache, nom_de_fichier, production
+from comite.models import LimiteAtteinte, Preparation, RapportArchive, Reunion
+from comite.rapports import cache, nom_de_fichier, nom_du_bilan, production
+from comite.rapports.bilan import lire_au
 from comite.rapports.formulaires import RapportForm
 from engagements.models.regles import aujourd_hui
 from engagements.periode import depuis_par_defaut, lire_demande, lire_perimetre, parametres_rapport
@@ -64,6 +65,38 @@ def rapport(request):
     return servir_ou_preparer(request, Preparation.Sorte.RAPPORT, perimetre, au, depuis, parametres=parametres)
 
 
+@membre_requis
+@require_safe
+def bilan_rapport(request):
+    """Le bilan à l'échéance en PDF (`?au=AAAA-MM-JJ` : un bilan d'étape ; l'échéance par défaut), par le même chemin
+    que les rapports : servi par le cache, sinon préparé par un worker. Une date illisible ou postérieure à
+    l'échéance est dite en français."""
+    protocole = request.protocole
+    try:
+        au = lire_au(protocole, request.GET.get("au", ""))
+    except ValidationError as erreur:
+        return bilan_refuse(request, " ".join(erreur.messages))
+    cle = production.cle_du_bilan(protocole, au)
+    pdf = cache.lire(cle)
+    if pdf is not None:
+        return pdf_en_piece_jointe(pdf, nom_du_bilan(protocole, au or protocole.echeance))
+    try:
+        preparation = preparations.demander(request, Preparation.Sorte.BILAN, cle, au=au or protocole.echeance)
+    except LimiteAtteinte as refus:
+        return limite_atteinte(request, refus)
+    return suite(request, preparation)
+
+
+def bilan_refuse(request, message):
+    """Retour à la page du bilan avec le message ; sans elle, une page qui le dit (400)."""
+    try:
+        page = reverse("bilan")
+    except NoReverseMatch:
+        return render(request, "rapports/bilan_refuse.html", {"message": message}, status=400)
+    messages.error(request, message)
+    return redirect(page)
+
+
 def servir_ou_preparer(request, sorte, perimetre, au, depuis, reunion=None, parametres=None):
     """Le fichier tout de suite s'il est dans le cache ; sinon une préparation, et sa page."""
     parametres = parametres or {}
@@ -90,7 +123,7 @@ def limite_atteinte(request, refus):
 def suite(request, preparation):
     """Après la demande : le fichier si le rendu est déjà fait (sans courtier, il s'est fait dans la requête),
     sinon la page de la préparation."""
-    if preparation.etat == Preparation.Etat.PRETE and preparation.sorte != Preparation.Sorte.GEL:
+    if preparation.etat == Preparation.Etat.PRETE and not preparation.est_un_gel:
         pdf = cache.lire(preparation.cle)
         if pdf is not None:
             return pdf_en_piece_jointe(pdf, _nom(preparation))
@@ -111,7 +144,7 @@ def preparation(request, pk):
     réunion."""
     courante = get_preparation(request, pk)
     etat = courante.etat_affiche
-    if etat == Preparation.Etat.PRETE and courante.sorte == Preparation.Sorte.GEL:
+    if etat == Preparation.Etat.PRETE and courante.est_un_gel:
         annoncer_gel(request, courante.archive)
         cible = reverse("reunion", args=[courante.reunion_id])
         return HttpResponseClientRedirect(cible) if request.htmx else redirect(cible)
@@ -129,7 +162,7 @@ def preparation(request, pk):
 def preparation_fichier(request, pk):
     """Le PDF d'une préparation prête, lu dans le cache partagé. Sorti du cache entre-temps : demandé de nouveau."""
     courante = get_preparation(request, pk)
-    if courante.etat_affiche != Preparation.Etat.PRETE or courante.sorte == Preparation.Sorte.GEL:
+    if courante.etat_affiche != Preparation.Etat.PRETE or courante.est_un_gel:
         return redirect("preparation", pk=courante.pk)
     pdf = cache.lire(courante.cle)
     if pdf is None:
@@ -145,20 +178,21 @@ def preparation_reessayer(request, pk):
     courante = get_preparation(request, pk)
     if courante.etat_affiche != Preparation.Etat.ECHEC:
         return redirect("preparation", pk=courante.pk)
-    if courante.sorte != Preparation.Sorte.GEL:
+    if not courante.est_un_gel:
         return redirect(_demande(courante))
     if not peut_preparer_comite(request.habilitation):
         raise PermissionDenied("Le comité est préparé par la coordination du contrat de ville.")
     try:
-        nouvelle = preparations.demander(request, Preparation.Sorte.GEL, reunion=courante.reunion, motif=courante.motif)
+        nouvelle = preparations.demander(request, courante.sorte, reunion=courante.reunion, motif=courante.motif)
     except LimiteAtteinte as refus:
         return limite_atteinte(request, refus)
     return redirect("preparation", pk=nouvelle.pk)
 
 
 def annoncer_gel(request, archive):
+    quoi = "Bilan gelé" if archive.genre == RapportArchive.Genre.BILAN else "Rapport gelé"
     messages.success(
-        request, f"Rapport gelé : version {archive.version}, SHA-256 {archive.sha256}. Ce fichier ne changera plus."
+        request, f"{quoi} : version {archive.version}, SHA-256 {archive.sha256}. Ce fichier ne changera plus."
     )
 
 
@@ -171,6 +205,8 @@ def _demande(preparation):
     """L'adresse qui demande le même rapport : elle relit le cache et les règles de la demande."""
     if preparation.sorte == Preparation.Sorte.APERCU:
         return reverse("reunion_apercu", args=[preparation.reunion_id])
+    if preparation.sorte == Preparation.Sorte.BILAN:
+        return f"{reverse('bilan_rapport')}?au={preparation.au.isoformat()}"
     perimetre = lire_perimetre(preparation.protocole, preparation.perimetre, preparation.valeur)
     periode = SimpleNamespace(au=preparation.au, depuis=preparation.depuis)
     return f"{reverse('rapport')}?{parametres_rapport(perimetre, periode)}{'' if preparation.annexe else '&annexe=non'}"
@@ -179,6 +215,8 @@ def _demande(preparation):
 def _nom(preparation):
     if preparation.sorte == Preparation.Sorte.APERCU:
         return archives.nom_de_fichier(preparation.reunion)
+    if preparation.sorte == Preparation.Sorte.BILAN:
+        return nom_du_bilan(preparation.protocole, preparation.au)
     perimetre = lire_perimetre(preparation.protocole, preparation.perimetre, preparation.valeur)
     return nom_de_fichier(perimetre, preparation.au, annexe=preparation.annexe)
 

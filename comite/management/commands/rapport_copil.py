@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from comite.archives import periode as periode_de_reunion
 from comite.models import Reunion
-from comite.rapports import produire, rendu
+from comite.rapports import produire, produire_bilan, rendu
+from comite.rapports.bilan import lire_au
 from engagements.periode import PerimetreInconnu, lire_demande
 from protocole.models import Protocole
 
@@ -21,9 +22,15 @@ ERREURS_ARGPARSE = {
     "the following arguments are required": "l'option --sortie (le fichier PDF à écrire) est obligatoire.",
 }
 
+# Les options qui n'ont pas de sens pour un bilan : il porte sur tout le protocole, depuis le début du contrat.
+SANS_OBJET_POUR_LE_BILAN = ("quartier", "organisation", "engagement", "reunion", "depuis", "sans_annexe")
+
 
 class Command(BaseCommand):
-    help = "Écrit le rapport PDF au comité de pilotage : le protocole, un quartier, une organisation ou un engagement."
+    help = (
+        "Écrit le rapport PDF au comité de pilotage : le protocole, un quartier, une organisation ou un engagement ; "
+        "avec --bilan, le bilan à l'échéance de tout le protocole."
+    )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
@@ -49,8 +56,15 @@ class Command(BaseCommand):
         parser.add_argument("--au", help="état au AAAA-MM-JJ (aujourd'hui par défaut)")
         parser.add_argument("--depuis", help="évolutions depuis AAAA-MM-JJ (par défaut : le comité précédent)")
         parser.add_argument("--sans-annexe", action="store_true", help="la couverture et la note seules")
+        parser.add_argument(
+            "--bilan",
+            action="store_true",
+            help="le bilan à l'échéance de tout le protocole (--au : un bilan d'étape, avant l'échéance)",
+        )
 
     def handle(self, *args, sortie, **options):
+        if options["bilan"]:
+            return self._bilan(sortie, options)
         reunion = self._reunion(options["reunion"], options["protocole"])
         protocole = reunion.protocole if reunion else self._protocole(options["protocole"])
         # Les options disent la même demande qu'un lien de téléchargement, lue par le même lecteur.
@@ -73,17 +87,45 @@ class Command(BaseCommand):
         debut = time.perf_counter()
         pdf = produire(perimetre, au, depuis, reunion=reunion, annexe=not options["sans_annexe"])
         duree = time.perf_counter() - debut
-        chemin = Path(sortie)
-        try:
-            chemin.write_bytes(pdf)
-        except OSError as erreur:
-            raise CommandError(f"Impossible d'écrire {chemin} : {erreur.strerror}.") from None
+        chemin = self._ecrire(sortie, pdf)
         pages = rendu.nombre_de_pages(pdf)
         par_page = f", {duree / pages:.2f} s par page" if pages else ""
         self.stdout.write(
             f"Rapport écrit : {chemin} — {perimetre.libelle}, état au {au:%d/%m/%Y}, évolutions depuis le "
             f"{depuis:%d/%m/%Y} ; {pages or '?'} pages en {duree:.2f} s{par_page}."
         )
+
+    def _bilan(self, sortie, options):
+        """Le bilan à l'échéance : tout le protocole, au jour de l'échéance ou à un jour d'avant (--au)."""
+        refusees = [f"--{nom.replace('_', '-')}" for nom in SANS_OBJET_POUR_LE_BILAN if options[nom]]
+        if refusees:
+            raise CommandError(
+                f"{', '.join(refusees)} : sans objet avec --bilan. Un bilan porte sur tout le protocole, à son "
+                "échéance ou à une date d'avant (--au) ; seules --protocole et --au l'accompagnent."
+            )
+        protocole = self._protocole(options["protocole"])
+        try:
+            au = lire_au(protocole, options["au"] or "")
+        except ValidationError as erreur:
+            raise CommandError(" ".join(erreur.messages)) from None
+        au = au or protocole.echeance
+        debut = time.perf_counter()
+        pdf = produire_bilan(protocole, au)
+        duree = time.perf_counter() - debut
+        chemin = self._ecrire(sortie, pdf)
+        pages = rendu.nombre_de_pages(pdf)
+        self.stdout.write(
+            f"Bilan écrit : {chemin} — tout le protocole, au {au:%d/%m/%Y} (échéance le "
+            f"{protocole.echeance:%d/%m/%Y}) ; {pages or '?'} pages en {duree:.2f} s."
+        )
+
+    def _ecrire(self, sortie, pdf):
+        chemin = Path(sortie)
+        try:
+            chemin.write_bytes(pdf)
+        except OSError as erreur:
+            raise CommandError(f"Impossible d'écrire {chemin} : {erreur.strerror}.") from None
+        return chemin
 
     def _reunion(self, identifiant, slug):
         if identifiant is None:
