@@ -325,6 +325,7 @@ def visa(request, pk):
     verifier_peut_viser(request)
     genre = _genre_vise(courante, request.POST.get("archive", ""))
     objet = "du bilan" if genre == RapportArchive.Genre.BILAN else "du rapport"
+    precision = " du bilan" if genre == RapportArchive.Genre.BILAN else ""
     derniere = (
         RapportArchive.objects.defer("contenu").filter(reunion=courante, genre=genre).order_by("-version").first()
     )
@@ -352,13 +353,14 @@ def visa(request, pk):
             )
     except IntegrityError:
         messages.info(
-            request, f"La version {derniere.version} {objet} est déjà visée pour {organisation.nom} : rien n'a changé."
+            request,
+            f"La version {derniere.version}{precision} est déjà visée pour {organisation.nom} : rien n'a changé.",
         )
     else:
         avec = " avec réserves" if form.cleaned_data["reserves"].strip() else ""
         messages.success(
             request,
-            f"Visa{avec} {de(organisation.nom)} enregistré sur la version {derniere.version} {objet} "
+            f"Visa{avec} {de(organisation.nom)} enregistré sur la version {derniere.version}{precision} "
             f"(SHA-256 {derniere.sha256}).",
         )
     return redirect("reunion", pk=courante.pk)

@@ -223,6 +223,15 @@ MATRICE = {
         {"POST": sauf(COORDINATION, autre_protocole=404, coordinateur=302, administrateur=302)},
         "GET",
     ),
+    # Le gel du bilan à l'échéance d'une réunion : comme celui du rapport (ses versions se numérotent à part).
+    "reunion_geler_bilan": (
+        reunion_args,
+        {
+            "GET": sauf(COORDINATION, autre_protocole=404),
+            "POST": sauf(COORDINATION, autre_protocole=404, coordinateur=302, administrateur=302),
+        },
+        "PUT",
+    ),
     "visa": (
         reunion_args,
         {"POST": sauf(dict.fromkeys(PERSONAS, 403), anonyme=CONNEXION, autre_protocole=404)},
@@ -233,6 +242,8 @@ MATRICE = {
     # quartier d'ici demandé par lui répond 404 : tests/comite/test_rapports.py).
     "rapports": (None, {"GET": MEMBRES}, "POST"),
     "rapport": (None, {"GET": MEMBRES}, "POST"),
+    # Le bilan à l'échéance en PDF : celui du protocole courant, pour tout membre.
+    "bilan_rapport": (None, {"GET": MEMBRES}, "POST"),
     # Tout membre suit les préparations de son protocole ; réessayer un gel est à la coordination (302 : vers la
     # nouvelle préparation).
     "preparation": (lambda c: [preparations(c)["prete"].pk], {"GET": sauf(MEMBRES, autre_protocole=404)}, "POST"),
@@ -279,6 +290,7 @@ DONNEES = {
     ("decision_creer", "POST"): lambda c: {"texte": "Réunir les bailleurs", "suivi": "a_faire"},
     ("decision_modifier", "POST"): lambda c: {"texte": "Réunir les bailleurs", "suivi": "en_cours"},
     ("reunion_geler", "POST"): lambda c: {"motif": "Corrige les participants", "confirme": "on"},
+    ("reunion_geler_bilan", "POST"): lambda c: {"motif": "Corrige un verdict", "confirme": "on"},
     ("reunion_textes", "POST"): lambda c: {"faits_marquants": "Ouverture du centre social.", "points_attention": ""},
     ("visa", "POST"): lambda c: {"archive": comite(c)["archive"].pk, "lu": "on"},
     ("blocages", "POST"): lambda c: {"identifiant": c["comptes"]["lecteur"].utilisateur.username},
