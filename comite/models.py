@@ -154,11 +154,8 @@ class ArchiveQuerySet(models.QuerySet):
 
 
 class RapportArchive(models.Model):
-    """Une version gelée du rapport d'une réunion, ou de son bilan à l'échéance : le fichier et son SHA-256 ne
-    changent plus jamais.
-
-    Une correction après le gel est une nouvelle version à côté de la première, jamais à sa place ; les versions se
-    numérotent par réunion et par genre (le rapport 1, 2… ; le bilan 1, 2…).
+    """Une version gelée du rapport d'une réunion ou de son bilan à l'échéance (`genre`) : le fichier et son SHA-256
+    ne changent plus jamais. Une correction est une nouvelle version de son genre à côté de la première.
     """
 
     class Genre(models.TextChoices):
@@ -184,15 +181,12 @@ class RapportArchive(models.Model):
     class Meta:
         db_table = "protocole_rapportarchive"
         ordering = ["reunion", "genre", "version"]
-        constraints = [
-            models.UniqueConstraint(fields=["reunion", "genre", "version"], name="archive_unique_genre_version")
-        ]
+        constraints = [models.UniqueConstraint(fields=["reunion", "genre", "version"], name="archive_version_genre")]
         verbose_name = "rapport archivé"
         verbose_name_plural = "rapports archivés"
 
     def __str__(self):
-        bilan = " du bilan" if self.genre == self.Genre.BILAN else ""
-        return f"{self.reunion} — version {self.version}{bilan}"
+        return f"{self.reunion} — version {self.version}{' du bilan' if self.genre == self.Genre.BILAN else ''}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None or not self._state.adding:
@@ -203,10 +197,6 @@ class RapportArchive(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Un rapport archivé ne se supprime pas.")
-
-    @property
-    def est_un_bilan(self):
-        return self.genre == self.Genre.BILAN
 
     def intact(self):
         """Le fichier conservé correspond-il toujours à son empreinte ?"""
@@ -349,7 +339,7 @@ class Preparation(models.Model):
         with transaction.atomic():
             verrou = get_user_model().objects.select_for_update().filter(pk=demandeur.pk)
             list(verrou.values_list("pk"))
-            if sorte not in GELS:
+            if sorte not in (cls.Sorte.GEL, cls.Sorte.GEL_BILAN):  # un gel crée toujours sa version
                 existante = cls.objects.attendues().filter(protocole=protocole, sorte=sorte, cle=cle).first()
                 if existante is not None:
                     return existante, False
@@ -387,7 +377,7 @@ class Preparation(models.Model):
 
     @property
     def est_un_gel(self):
-        return self.sorte in GELS
+        return self.sorte in (self.Sorte.GEL, self.Sorte.GEL_BILAN)
 
     @property
     def objet(self):
@@ -406,7 +396,3 @@ class Preparation(models.Model):
         if self.etat in (self.Etat.EN_ATTENTE, self.Etat.EN_COURS) and self.cree_le <= limite_des_attentes():
             return self.Etat.ECHEC
         return self.etat
-
-
-# Les préparations qui gèlent une version (jamais partagées entre deux demandes : chacune crée sa version).
-GELS = (Preparation.Sorte.GEL, Preparation.Sorte.GEL_BILAN)

@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='rapportarchive',
-            constraint=models.UniqueConstraint(fields=('reunion', 'genre', 'version'), name='archive_unique_genre_version'),
+            constraint=models.UniqueConstraint(fields=('reunion', 'genre', 'version'), name='archive_version_genre'),
         ),
         migrations.RunPython(reposer, reposer),
     ]
