@@ -1,6 +1,6 @@
 from django.urls import path
 
-from engagements.views import actions, liste, tableaux, texte, verdicts
+from engagements.views import actions, import_valeurs, liste, tableaux, texte, verdicts
 
 urlpatterns = [
     path("engagements/<int:numero>/", texte.engagement, name="engagement"),
@@ -14,6 +14,8 @@ urlpatterns = [
     path("actions/<int:pk>/modifier/", actions.action_modifier, name="action_modifier"),
     path("actions/<int:pk>/archiver/", actions.action_archiver, name="action_archiver"),
     path("actions/<int:pk>/desarchiver/", actions.action_desarchiver, name="action_desarchiver"),
+    path("indicateurs/importer/", import_valeurs.indicateurs_importer, name="indicateurs_importer"),
+    path("indicateurs/modele/<str:format_>/", import_valeurs.indicateurs_modele, name="indicateurs_modele"),
     path("tableau-de-bord/", tableaux.vue_ensemble, name="vue_ensemble"),
     path("quartiers/<slug:slug>/", tableaux.quartier, name="quartier"),
     path("organisations/<slug:slug>/", tableaux.organisation, name="organisation"),
