@@ -50,8 +50,9 @@ def _lien(request):
     }
 
 
-def _formulaire(request, form, status=200):
-    return render(request, "engagements/indicateurs_importer.html", {"form": form}, status=status)
+def _formulaire(request, form, status=200, erreur=""):
+    contexte = {"form": form, "erreur": erreur}
+    return render(request, "engagements/indicateurs_importer.html", contexte, status=status)
 
 
 def _apercu(request, apercu, jeton, change=False):
@@ -88,9 +89,7 @@ def _confirmer(request, jeton):
         return redirect("indicateurs_importer")
     attente = importation.reprendre(jeton, **lien)
     if attente is None:
-        form = FormulaireImport()
-        form.add_error(None, EXPIRE)
-        return _formulaire(request, form, status=400)
+        return _formulaire(request, FormulaireImport(), status=400, erreur=EXPIRE)
     tableau = importation.lire(attente.nom, attente.contenu, ValeursIndicateurs.colonnes)
     bilan = importation.confirmer(ValeursIndicateurs(request.habilitation), tableau, attente.empreinte, attente.nom)
     if not bilan.confirme:
