@@ -64,10 +64,6 @@ class Populations(Sorte):
         return True
 
 
-def csv_(texte, encodage="utf-8"):
-    return texte.encode(encodage)
-
-
 def xlsx(rangees):
     classeur = Workbook()
     for rangee in rangees:
@@ -100,7 +96,7 @@ def test_a_csv_is_read_with_its_bom_separator_and_encoding(contenu, separateur):
 
 
 def test_a_semicolon_file_with_decimal_commas_keeps_them_for_the_row_validator():
-    tableau = lire("f.csv", "Population;Quartier\n12,5;Baltiss\n".encode(), COLONNES)
+    tableau = lire("f.csv", b"Population;Quartier\n12,5;Baltiss\n", COLONNES)
     assert tableau.lignes[0].texte("population") == "12,5"
 
 
@@ -187,9 +183,7 @@ def quartiers(db):
     }
 
 
-FICHIER = (
-    "Quartier;Population\nbrunetiere;10\nBaltiss;200\nBourg;50\nInconnu;1\nBourg;60\nBaltiss;\nBaltiss;x\n".encode()
-)
+FICHIER = b"Quartier;Population\nbrunetiere;10\nBaltiss;200\nBourg;50\nInconnu;1\nBourg;60\nBaltiss;\nBaltiss;x\n"
 
 
 def test_the_preview_sorts_rows_and_writes_nothing(quartiers):
