@@ -7,17 +7,11 @@ par `Valeur.enregistrer` (qui n'écrit rien quand la période a déjà cette val
 importer deux fois le même fichier ne change rien).
 """
 
-import csv
-import io
-
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from engagements.acces import REFUS_VALEURS, indicateurs_saisissables, peut_saisir_valeurs
-from engagements.exports import TYPE_XLSX, _mise_en_page, en_texte_francais, neutraliser
+from engagements.exports import tableau_csv, tableau_xlsx
 from engagements.models import Indicateur, Periode, Repere, Valeur
 from engagements.models.indicateurs import TOUT_LE_TERRITOIRE
 from engagements.models.periodes import FORME
@@ -199,58 +193,16 @@ def lignes_du_modele(habilitation):
 
 
 ENTETES_MODELE = [c.entete for c in COLONNES] + list(AIDES)
+LARGES_MODELE = {AIDES[0]: 45, AIDES[3]: 36}
 
 
-def nom_du_modele(habilitation, extension):
-    return f"modele-valeurs-indicateurs-{timezone.localdate():%Y-%m-%d}.{extension}"
+def modele(habilitation, format_):
+    """Le modèle à remplir, en CSV ou en XLSX, écrit comme les exports (`tableau_csv`, `tableau_xlsx`)."""
+    lignes = lignes_du_modele(habilitation)
+    nom = f"modele-valeurs-indicateurs-{timezone.localdate():%Y-%m-%d}.{format_}"
+    if format_ == "csv":
+        return tableau_csv(ENTETES_MODELE, lignes, nom)
+    return tableau_xlsx(ENTETES_MODELE, lignes, nom, "Valeurs", LARGES_MODELE)
 
 
-def modele_csv(lignes, quartiers=()):
-    """Le modèle en CSV comme les exports : « ; », UTF-8 avec BOM, textes neutralisés."""
-    flux = io.StringIO()
-    flux.write("\ufeff")
-    ecrivain = csv.writer(flux, delimiter=";")
-    ecrivain.writerow(ENTETES_MODELE)
-    for ligne in lignes:
-        ecrivain.writerow([en_texte_francais(v) for v in ligne])
-    return flux.getvalue().encode("utf-8")
-
-
-def modele_xlsx(lignes, quartiers):
-    """Le modèle en XLSX : la feuille « Valeurs » à remplir (la période en texte), puis une feuille « Aide »."""
-    classeur = Workbook()
-    feuille = classeur.active
-    feuille.title = "Valeurs"
-    feuille.append(ENTETES_MODELE)
-    for ligne in lignes:
-        feuille.append([neutraliser(v) if isinstance(v, str) else v for v in ligne])
-    for cellule in feuille[1]:
-        cellule.font = Font(bold=True)
-        cellule.alignment = Alignment(wrap_text=True, vertical="top")
-    for rang, entete in enumerate(ENTETES_MODELE, 1):
-        feuille.column_dimensions[get_column_letter(rang)].width = 40 if entete in AIDES[:1] else 18
-    for (cellule,) in feuille.iter_rows(min_row=2, min_col=3, max_col=3):
-        cellule.number_format = "@"  # « 2021 » reste un texte, pas un nombre
-    _mise_en_page(feuille)
-    aide = classeur.create_sheet("Aide")
-    for texte in (
-        [
-            "Une ligne par valeur : la référence de l'indicateur, le quartier (ou « Tout le territoire »), la période, "
-            "la valeur ; la source et le commentaire sont facultatifs."
-        ],
-        ["Période : AAAA (annuelle), AAAA-S1 ou AAAA-S2 (semestrielle), AAAA-T1 à AAAA-T4 (trimestrielle)."],
-        ["Valeur : un nombre, la virgule pour les décimales (12,5). Une ligne sans valeur est ignorée."],
-        ["Les colonnes « (aide) » ne sont pas lues. Rien n'est enregistré avant la confirmation de l'aperçu."],
-        [],
-        ["Quartiers reconnus (sans accents ni majuscules)"],
-        [TOUT_LE_TERRITOIRE],
-        *[[q.nom] for q in quartiers],
-    ):
-        aide.append(texte)
-    aide.column_dimensions["A"].width = 110
-    flux = io.BytesIO()
-    classeur.save(flux)
-    return flux.getvalue()
-
-
-FORMATS_MODELE = {"csv": ("text/csv; charset=utf-8", modele_csv), "xlsx": (TYPE_XLSX, modele_xlsx)}
+FORMATS_MODELE = ("csv", "xlsx")

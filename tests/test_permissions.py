@@ -3,7 +3,10 @@
 Un test échoue si une URL du projet n'a pas sa ligne ici : une nouvelle page ne peut pas arriver sans contrôle.
 """
 
+import re
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
@@ -392,3 +395,20 @@ def test_every_page_export_and_pdf_read_by_a_member_is_private_and_not_stored(cl
     types = {type_ for _n, _p, type_ in lues}
     assert {"text/html", "text/csv", "application/pdf"} <= types, lues
     assert len(lues) >= 25
+
+
+# Un rôle testé dans un gabarit : `{% if habilitation.role == … %}`, `.coordonne`, `user.is_staff`… (`role_neutre`,
+# le nom du rôle affiché, n'en est pas un).
+ROLE_DANS_UN_GABARIT = re.compile(r"\{%\s*(?:if|elif)\b[^%]*?\.(?:role|coordonne|is_staff|is_superuser)\b")
+
+
+def test_templates_read_named_flags_never_a_role():
+    """Les questions de droits vivent dans l'`acces.py` de chaque application ; les gabarits lisent leurs réponses
+    (`peut_modifier`, `peut_donner_verdict`, `peut_gerer_rappels`…), jamais un rôle."""
+    dossier = settings.BASE_DIR / "templates"
+    fautes = [
+        f"{chemin.relative_to(dossier)}: {trouve.group(0)}"
+        for chemin in sorted(dossier.rglob("*.html")) + sorted(dossier.rglob("*.txt"))
+        for trouve in ROLE_DANS_UN_GABARIT.finditer(chemin.read_text(encoding="utf-8"))
+    ]
+    assert fautes == []

@@ -36,8 +36,8 @@ class Etiquette(models.TextChoices):
 # Un symbole par étiquette : la couleur du badge n'est jamais seule à la dire.
 SYMBOLES_ETIQUETTE = {
     Etiquette.ATTEINT: "✓",
-    Etiquette.EN_PROGRES: "↗",
-    Etiquette.EN_RECUL: "↘",
+    Etiquette.EN_PROGRES: "▲",
+    Etiquette.EN_RECUL: "▼",
     Etiquette.SANS_VALEUR: "…",
 }
 
@@ -85,6 +85,18 @@ class Situation:
     @property
     def cible(self):
         return self.repere.cible_valeur if self.repere else None
+
+    @property
+    def base_ecrite(self):
+        return self.indicateur.formater(self.base)
+
+    @property
+    def cible_ecrite(self):
+        return self.indicateur.formater(self.cible)
+
+    @property
+    def derniere_ecrite(self):
+        return self.indicateur.formater(self.derniere.valeur if self.derniere else None)
 
     @property
     def symbole(self):
@@ -221,8 +233,8 @@ def situations_du_perimetre(perimetre, au):
 
 
 def par_etiquette(liste):
-    """{étiquette: nombre} sur des situations, toutes les étiquettes présentes (zéro compris)."""
+    """[(étiquette, libellé, nombre)] sur des situations, dans l'ordre des étiquettes, zéro compris."""
     comptes = {e.value: 0 for e in Etiquette}
     for situation in liste:
         comptes[situation.etiquette] += 1
-    return comptes
+    return [(e.value, e.label, comptes[e.value]) for e in Etiquette]

@@ -4,16 +4,15 @@ lignes sont jugées par `engagements.import_valeurs`."""
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from engagements.acces import peut_importer_valeurs
-from engagements.import_valeurs import FORMATS_MODELE, ValeursIndicateurs, lignes_du_modele, nom_du_modele
+from engagements.import_valeurs import FORMATS_MODELE, ValeursIndicateurs, modele
 from protocole import importation
 from protocole.acces import permission_requise
 from protocole.formulaires import Accessible
-from protocole.models import Quartier
 
 REFUS_IMPORT = (
     "L'import des valeurs d'indicateurs est réservé à la coordination et aux chargé·es de mission des organisations "
@@ -112,8 +111,4 @@ def indicateurs_modele(request, format_):
     """Le modèle de fichier (CSV ou XLSX) : les indicateurs que la personne saisit, une ligne par lieu."""
     if format_ not in FORMATS_MODELE:
         raise Http404("Modèle disponible en CSV ou en XLSX.")
-    type_, ecrire = FORMATS_MODELE[format_]
-    quartiers = Quartier.objects.filter(protocole=request.protocole).order_by("ordre", "nom")
-    reponse = HttpResponse(ecrire(lignes_du_modele(request.habilitation), quartiers), content_type=type_)
-    reponse["Content-Disposition"] = f'attachment; filename="{nom_du_modele(request.habilitation, format_)}"'
-    return reponse
+    return modele(request.habilitation, format_)

@@ -8,6 +8,7 @@ Tous les chiffres viennent de `engagements.tableaux`, en un nombre fixe de requ�
 from itertools import groupby
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from engagements.graphiques import cellule, graphique_engagements, graphique_quartiers, grille_affichee
@@ -22,10 +23,25 @@ from engagements.tableaux import (
     obligations_au,
     verdicts_par_engagement,
 )
+from engagements.tableaux.indicateurs import par_etiquette, situations_du_perimetre
 from protocole.acces import membre_requis
 from signataires.models import Appartenance, Representation
 
 LIMITE_SIGNALEES = 50
+LIMITE_INDICATEURS = 20
+
+
+def _indicateurs(perimetre, au, lien, portee):
+    """Les indicateurs d'un tableau de bord : leurs situations au jour `au` (`engagements.tableaux.indicateurs`), les
+    premières lignes affichées, le reste dans la liste filtrée."""
+    liste = situations_du_perimetre(perimetre, au)
+    return {
+        "indicateurs": liste,
+        "indicateurs_affiches": liste[:LIMITE_INDICATEURS],
+        "comptes_indicateurs": par_etiquette(liste),
+        "lien_indicateurs": lien,
+        "portee_indicateurs": portee,
+    }
 
 
 def _periode(request):
@@ -145,6 +161,12 @@ def quartier(request, slug):
     periode = _periode(request)
     contexte = _tableau(perimetre, periode, "quartier")
     contexte |= {"quartier": courant, "membres": _membres_des_parties(request.protocole)}
+    contexte |= _indicateurs(
+        perimetre,
+        periode.au,
+        f"{reverse('indicateurs')}?quartier={courant.pk}",
+        f"Les indicateurs mesurés dans le quartier {courant.nom} et pour tout le territoire",
+    )
     return render(request, "tableaux/quartier.html", contexte)
 
 
@@ -179,4 +201,10 @@ def organisation(request, slug):
         "signatures": list(signatures),
         "nombre_obligations": sum(len(liste) for liste in par_engagement.values()),
     }
+    contexte |= _indicateurs(
+        perimetre,
+        periode.au,
+        f"{reverse('indicateurs')}?organisation={courante.slug}",
+        f"Les indicateurs des obligations de ses parties et ceux que fournit {courante.nom}",
+    )
     return render(request, "tableaux/organisation.html", contexte)

@@ -290,8 +290,14 @@ def test_the_xlsx_template_once_filled_imports_and_left_empty_imports_nothing(cl
     client.force_login(monde["cdm_caf"].utilisateur)
     contenu = client.get(reverse("indicateurs_modele", args=["xlsx"])).content
     classeur = load_workbook(io.BytesIO(contenu))
-    assert classeur.sheetnames == ["Valeurs", "Aide"]
-    assert "Bourg-Vieux" in [c.value for c in classeur["Aide"]["A"]]
+    assert classeur.sheetnames == ["Valeurs"]
+    assert [c.value for c in classeur["Valeurs"][1]][6:] == [
+        "Nom de l'indicateur (aide)",
+        "Unité (aide)",
+        "Fréquence (aide)",
+        "Forme de la période (aide)",
+    ]
+    assert [c.value for c in classeur["Valeurs"][2]][8:] == ["annuelle", "AAAA (par exemple 2021)"]
     vide = envoyer(client, contenu, nom="modele.xlsx").context["apercu"]
     assert (vide.a_ecrire, vide.refusees, vide.ignorees) == ([], [], [2, 3, 4])
     classeur["Valeurs"]["D3"] = 9
@@ -320,9 +326,9 @@ def _plus_de_donnees(monde, n):
 
 
 # La session, le compte, le rôle et le menu des engagements (4), puis : les indicateurs, leurs repères, les lieux de
-# leurs valeurs et les quartiers (le XLSX relit les quartiers pour sa feuille d'aide) ; pour l'aperçu, les
+# leurs valeurs et les quartiers ; pour l'aperçu, les
 # indicateurs, les quartiers, les valeurs en place et le fichier mis en attente dans le cache (table du cache).
-BUDGETS = {"formulaire": 4, "csv": 7, "xlsx": 8, "apercu": 12}
+BUDGETS = {"formulaire": 4, "csv": 7, "xlsx": 7, "apercu": 12}
 
 
 def test_the_pages_answer_in_a_fixed_number_of_queries_whatever_the_indicators_values_and_rows(
