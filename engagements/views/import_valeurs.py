@@ -18,13 +18,16 @@ REFUS_IMPORT = (
     "L'import des valeurs d'indicateurs est réservé à la coordination et aux chargé·es de mission des organisations "
     "qui les fournissent."
 )
+LIMITES = f"{importation.TAILLE_MAX // (1024 * 1024)} Mo et {importation.LIGNES_MAX:,} lignes au plus.".replace(
+    ",", "\u202f"
+)
 EXPIRE = "Cet aperçu a expiré ou a déjà servi : envoyez le fichier de nouveau."
 
 
 class FormulaireImport(Accessible, forms.Form):
     fichier = forms.FileField(
         label="Fichier CSV ou XLSX",
-        help_text=f"{importation.TAILLE_MAX // (1024 * 1024)} Mo et {importation.LIGNES_MAX} lignes au plus.",
+        help_text=LIMITES,
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
 
