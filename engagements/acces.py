@@ -109,7 +109,8 @@ def get_action_modifiable(request, pk):
 
 def organisations_du_protocole(protocole):
     """Les organisations qui ont affaire au protocole : membres d'une de ses parties, pilotes (aujourd'hui ou d'après
-    le journal) ou partenaires d'une de ses actions, représentées par une de ses signatures. Vue partenaire et
+    le journal) ou partenaires d'une de ses actions, représentées par une de ses signatures, fournisseurs d'un de ses
+    indicateurs. Vue partenaire et
     rapports partagent cette définition : un lien de l'une vers l'autre ne répond jamais 404."""
     return Organisation.objects.filter(
         Exists(Appartenance.objects.filter(organisation=OuterRef("pk"), partie__protocole=protocole))
@@ -117,6 +118,7 @@ def organisations_du_protocole(protocole):
         | Exists(Action.partenaires.through.objects.filter(organisation=OuterRef("pk"), action__protocole=protocole))
         | Exists(Entree.objects.filter(protocole=protocole, pilote_apres=OuterRef("pk")))
         | Exists(Representation.objects.filter(organisation=OuterRef("pk"), signature__protocole=protocole))
+        | Exists(Indicateur.objects.filter(protocole=protocole, fournisseur=OuterRef("pk")))
     )
 
 

@@ -69,7 +69,11 @@ class FiltreIndicateurs(Accessible, forms.Form):
         """Les situations du quartier et de l'étiquette demandés."""
         donnees = self.cleaned_data if self.is_valid() else {}
         if lieu := donnees.get("quartier"):
-            liste = [s for s in liste if (s.quartier is None if lieu == TERRITOIRE else str(s.quartier_id) == lieu)]
+            liste = [
+                s
+                for s in liste
+                if (s.quartier is None if lieu == TERRITOIRE else s.quartier is not None and str(s.quartier.pk) == lieu)
+            ]
         if etiquette := donnees.get("etiquette"):
             liste = [s for s in liste if s.etiquette == etiquette]
         return liste
