@@ -1,6 +1,6 @@
 from django.urls import path
 
-from engagements.views import actions, indicateurs, liste, tableaux, texte, verdicts
+from engagements.views import actions, import_valeurs, indicateurs, liste, tableaux, texte, verdicts
 
 urlpatterns = [
     path("engagements/<int:numero>/", texte.engagement, name="engagement"),
@@ -15,6 +15,8 @@ urlpatterns = [
     path("actions/<int:pk>/archiver/", actions.action_archiver, name="action_archiver"),
     path("actions/<int:pk>/desarchiver/", actions.action_desarchiver, name="action_desarchiver"),
     path("indicateurs/", indicateurs.indicateurs, name="indicateurs"),
+    path("indicateurs/importer/", import_valeurs.indicateurs_importer, name="indicateurs_importer"),
+    path("indicateurs/modele/<str:format_>/", import_valeurs.indicateurs_modele, name="indicateurs_modele"),
     path("indicateurs/nouveau/", indicateurs.indicateur_creer, name="indicateur_creer"),
     path("indicateurs/<int:pk>/", indicateurs.indicateur, name="indicateur"),
     path("indicateurs/<int:pk>/modifier/", indicateurs.indicateur_modifier, name="indicateur_modifier"),
