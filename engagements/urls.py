@@ -1,6 +1,6 @@
 from django.urls import path
 
-from engagements.views import actions, import_valeurs, indicateurs, liste, tableaux, texte, verdicts
+from engagements.views import actions, bilan, import_valeurs, indicateurs, liste, tableaux, texte, verdicts
 
 urlpatterns = [
     path("engagements/<int:numero>/", texte.engagement, name="engagement"),
@@ -22,6 +22,7 @@ urlpatterns = [
     path("indicateurs/<int:pk>/modifier/", indicateurs.indicateur_modifier, name="indicateur_modifier"),
     path("indicateurs/<int:pk>/valeur/", indicateurs.indicateur_valeur, name="indicateur_valeur"),
     path("indicateurs/<int:pk>/reperes/", indicateurs.indicateur_reperes, name="indicateur_reperes"),
+    path("bilan/", bilan.bilan, name="bilan"),
     path("tableau-de-bord/", tableaux.vue_ensemble, name="vue_ensemble"),
     path("quartiers/<slug:slug>/", tableaux.quartier, name="quartier"),
     path("organisations/<slug:slug>/", tableaux.organisation, name="organisation"),

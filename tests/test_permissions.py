@@ -137,6 +137,8 @@ MATRICE = {
     # Les indicateurs : tout membre lit ; l'organisation qui fournit (ici celle du chargé de mission pilote) et la
     # coordination saisissent les valeurs ; la coordination définit les indicateurs et leurs départs et cibles.
     "indicateurs": (None, {"GET": MEMBRES}, "POST"),
+    # Le bilan à l'échéance : tout membre du protocole.
+    "bilan": (None, {"GET": MEMBRES}, "POST"),
     "indicateur": (lambda c: [c["indicateur"].pk], {"GET": LECTURE_ACTION}, "POST"),
     "indicateur_creer": (None, {"GET": COORDINATION}, "PUT"),
     "indicateur_modifier": (lambda c: [c["indicateur"].pk], {"GET": sauf(COORDINATION, autre_protocole=404)}, "PUT"),
@@ -409,6 +411,7 @@ EXPORTS = [
     ("actions", "?export=xlsx"),
     ("indicateurs", "?export=csv"),
     ("indicateurs", "?export=xlsx"),
+    ("bilan", "?export=csv"),
 ]
 
 
