@@ -3,34 +3,19 @@ requêtes, quelle que soit la taille du protocole.
 
 Tout chiffre et toute ligne viennent de `engagements.tableaux.bilan` (les verdicts, les actions et les indicateurs
 au jour du bilan, par partie et par engagement, ce qui reste ouvert) : ce module ne compte rien lui-même, il range
-et dessine. La date « au » lue d'un lien se lit ici, avec les mêmes messages que les autres dates du site.
+et dessine. La date « au » d'un lien ou de la commande se lit par `engagements.periode.lire_au_du_bilan`.
 """
 
 import logging
 
-from django.core.exceptions import ValidationError
 from django.db import connection
 
 from comite.rapports.contenu import _Compteur
 from engagements.graphiques import CATEGORIES_VERDICTS, barres_empilees, graphique_verdicts_par_partie
 from engagements.models import ValeurVerdict
-from engagements.periode import lire_date, verifier_jour
-from engagements.tableaux.bilan import JourDuBilanRefuse, bilan, jour_du_bilan
+from engagements.tableaux.bilan import bilan
 
 logger = logging.getLogger(__name__)
-
-
-def lire_au(protocole, texte):
-    """Le jour du bilan demandé par `?au=AAAA-MM-JJ` : None sans date (l'échéance), sinon une date lisible, dans la
-    plage des faits, pas après l'échéance. ValidationError en français sinon."""
-    if not (texte or "").strip():
-        return None
-    au = lire_date(texte, "au")
-    verifier_jour(au, "au", protocole)
-    try:
-        return jour_du_bilan(protocole, au)
-    except JourDuBilanRefuse as refus:
-        raise ValidationError(str(refus), code="apres_echeance") from None
 
 
 def construire(protocole, au=None):

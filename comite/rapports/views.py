@@ -20,10 +20,15 @@ from comite import archives, preparations
 from comite.acces import peut_preparer_comite
 from comite.models import LimiteAtteinte, Preparation, RapportArchive, Reunion
 from comite.rapports import cache, nom_de_fichier, nom_du_bilan, production
-from comite.rapports.bilan import lire_au
 from comite.rapports.formulaires import RapportForm
 from engagements.models.regles import aujourd_hui
-from engagements.periode import depuis_par_defaut, lire_demande, lire_perimetre, parametres_rapport
+from engagements.periode import (
+    depuis_par_defaut,
+    lire_au_du_bilan,
+    lire_demande,
+    lire_perimetre,
+    parametres_rapport,
+)
 from protocole.acces import membre_requis
 
 # Secondes entre deux rafraîchissements de la page d'une préparation.
@@ -73,15 +78,15 @@ def bilan_rapport(request):
     l'échéance est dite en français."""
     protocole = request.protocole
     try:
-        au = lire_au(protocole, request.GET.get("au", ""))
+        au = lire_au_du_bilan(protocole, request.GET.get("au", ""))
     except ValidationError as erreur:
         return bilan_refuse(request, " ".join(erreur.messages))
     cle = production.cle_du_bilan(protocole, au)
     pdf = cache.lire(cle)
     if pdf is not None:
-        return pdf_en_piece_jointe(pdf, nom_du_bilan(protocole, au or protocole.echeance))
+        return pdf_en_piece_jointe(pdf, nom_du_bilan(protocole, au))
     try:
-        preparation = preparations.demander(request, Preparation.Sorte.BILAN, cle, au=au or protocole.echeance)
+        preparation = preparations.demander(request, Preparation.Sorte.BILAN, cle, au=au)
     except LimiteAtteinte as refus:
         return limite_atteinte(request, refus)
     return suite(request, preparation)

@@ -9,8 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from comite.archives import periode as periode_de_reunion
 from comite.models import Reunion
 from comite.rapports import produire, produire_bilan, rendu
-from comite.rapports.bilan import lire_au
-from engagements.periode import PerimetreInconnu, lire_demande
+from engagements.periode import PerimetreInconnu, lire_au_du_bilan, lire_demande
 from protocole.models import Protocole
 
 # Les deux erreurs d'argparse qu'on rencontre ici, dites en français.
@@ -105,10 +104,9 @@ class Command(BaseCommand):
             )
         protocole = self._protocole(options["protocole"])
         try:
-            au = lire_au(protocole, options["au"] or "")
+            au = lire_au_du_bilan(protocole, options["au"] or "")
         except ValidationError as erreur:
             raise CommandError(" ".join(erreur.messages)) from None
-        au = au or protocole.echeance
         debut = time.perf_counter()
         pdf = produire_bilan(protocole, au)
         duree = time.perf_counter() - debut
