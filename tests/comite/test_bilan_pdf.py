@@ -297,9 +297,7 @@ def test_the_confirmation_page_says_what_balance_will_be_frozen(client, coordina
     assert not RapportArchive.objects.exists()
 
 
-def test_freezing_the_balance_creates_bilan_version_1_whose_sha256_is_that_of_its_file(
-    client, coordination, reunion
-):
+def test_freezing_the_balance_creates_bilan_version_1_whose_sha256_is_that_of_its_file(client, coordination, reunion):
     client.force_login(coordination)
     assertRedirects(geler_bilan(client, reunion), reverse("reunion", args=[reunion.pk]))
     archive = RapportArchive.objects.get()
