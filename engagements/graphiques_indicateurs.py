@@ -8,7 +8,8 @@ valeurs à côté.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from engagements.graphiques import ENCRE, LARGEUR, TAILLE_TEXTE
+from engagements.graphiques import ENCRE, LARGEUR, LARGEUR_CARACTERE, TAILLE_TEXTE
+from engagements.models.periodes import Frequence
 
 # (couleur, forme) par série : contraste d'au moins 3:1 sur blanc, et une forme différente pour chaque série.
 STYLES = [
@@ -76,6 +77,20 @@ def _haut_rond(valeur):
     return 10 * puissance  # pragma: no cover - la boucle finit à 10 × la puissance, toujours assez
 
 
+def _en(periode):
+    """« en 2025 », « au 3e trimestre 2025 »."""
+    return f"en {periode.libelle}" if periode.frequence == Frequence.ANNUELLE else f"au {periode.libelle}"
+
+
+def _etendue(premiere, derniere):
+    """« de 2024 à 2025 », « du 1er trimestre 2024 au 3e trimestre 2025 » ; une seule période : « en 2025 »."""
+    if premiere == derniere:
+        return _en(premiere)
+    if premiere.frequence == Frequence.ANNUELLE:
+        return f"de {premiere.libelle} à {derniere.libelle}"
+    return f"du {premiere.libelle} au {derniere.libelle}"
+
+
 def courbes(indicateur, situations, identifiant):
     """Le graphique d'un indicateur d'après ses `situations` (une par quartier) ; None s'il n'y a aucune valeur."""
     situations = [s for s in situations if s.points][: len(STYLES)]
@@ -119,20 +134,22 @@ def courbes(indicateur, situations, identifiant):
     graduations = [(y(haut * k / 2), indicateur.formater(haut * k / 2)) for k in (0, 1, 2)]
     legende, lx, ly = [], MARGE_GAUCHE, base + 30
     for serie in series:
-        largeur = 40 + len(serie.nom) * 7 + (60 + len(serie.cible) * 7 if serie.cible else 0)
+        # Le trait et son point (28 px), le texte qu'écrit le gabarit, puis un écart avant l'entrée suivante.
+        texte = serie.nom + (f" — cible {serie.cible} (tirets)" if serie.cible else "")
+        largeur = round(28 + len(texte) * LARGEUR_CARACTERE + 16)
         if lx + largeur > LARGEUR and lx > MARGE_GAUCHE:
             lx, ly = MARGE_GAUCHE, ly + HAUTEUR_LEGENDE
         legende.append((lx, ly, serie))
         lx += largeur
     premiere, derniere = periodes[premier], periodes[dernier]
+    resume = f"{indicateur.nom}, {indicateur.get_unite_display()}, {_etendue(premiere, derniere)} : " + " ; ".join(
+        f"{s.lieu} {indicateur.formater(s.derniere.valeur)} {_en(s.derniere.periode)}"
+        + (f", cible {indicateur.formater(s.cible)}" if s.cible is not None else "")
+        for s in situations
+    )
+    # Le point d'une abréviation finale (« pers. ») sert de point final.
     description = (
-        f"{indicateur.nom}, {indicateur.get_unite_display()}, du {premiere.libelle} au {derniere.libelle} : "
-        + " ; ".join(
-            f"{s.lieu} {indicateur.formater(s.derniere.valeur)} au {s.derniere.periode.libelle}"
-            + (f", cible {indicateur.formater(s.cible)}" if s.cible is not None else "")
-            for s in situations
-        )
-        + ". Les cibles sont en tirets ; le tableau des valeurs suit."
+        resume + ("" if resume.endswith(".") else ".") + " Les cibles sont en tirets ; le tableau des valeurs suit."
     )
     return GraphiqueCourbes(
         identifiant=identifiant,

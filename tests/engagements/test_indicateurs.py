@@ -10,6 +10,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from engagements import graphiques_indicateurs
 from engagements.models import Frequence, Periode, Sens, Unite, Valeur
 from engagements.tableaux.indicateurs import Etiquette, situations
 from tests.factories import ProtocoleFactory, QuartierFactory, UtilisateurFactory
@@ -75,6 +76,28 @@ def test_periods_are_read_in_the_indicator_frequency_and_refused_in_french_other
     assert Periode.derniere_close(AUJOURDHUI, Frequence.SEMESTRIELLE).code == "2026-S1"
     assert Periode.derniere_close(AUJOURDHUI, Frequence.ANNUELLE).code == "2025"
     assert Periode.derniere_close(datetime.date(2026, 12, 31), Frequence.ANNUELLE).code == "2026"
+
+
+@pytest.mark.parametrize(
+    ("frequence", "premiere", "derniere", "etendue", "en"),
+    [
+        (Frequence.ANNUELLE, "2024", "2025", "de 2024 à 2025", "en 2025"),
+        (Frequence.ANNUELLE, "2025", "2025", "en 2025", "en 2025"),
+        (
+            Frequence.TRIMESTRIELLE,
+            "2024-T1",
+            "2025-T3",
+            "du 1er trimestre 2024 au 3e trimestre 2025",
+            "au 3e trimestre 2025",
+        ),
+        (Frequence.SEMESTRIELLE, "2025-S2", "2025-S2", "au 2e semestre 2025", "au 2e semestre 2025"),
+    ],
+)
+def test_the_chart_description_writes_periods_in_french(frequence, premiere, derniere, etendue, en):
+    """« de 2024 à 2025 », « en 2025 » : jamais « du 2024 au 2025 » ni « au 2025 » pour un lecteur d'écran."""
+    premiere, derniere = Periode.lire(premiere, frequence), Periode.lire(derniere, frequence)
+    assert graphiques_indicateurs._etendue(premiere, derniere) == etendue
+    assert graphiques_indicateurs._en(derniere) == en
 
 
 def test_a_value_is_checked_against_its_indicator_before_anything_is_written(auteur):
