@@ -5,8 +5,11 @@ pour le bon jour et la bonne période, à qui y a droit, en un nombre de requêt
 """
 
 import datetime
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -540,6 +543,26 @@ def peupler(nombre):
     return protocole, quartiers[0], organisations[0], lecteur.utilisateur
 
 
+# Le corps déjà calculé pour cette version des données (le cache des pages) : session, utilisateur, rôles et version
+# des données (middleware) ; la dernière réunion (« depuis » par défaut, qui entre dans la clé) ; la lecture du cache ;
+# le quartier ou l'organisation de l'adresse.
+REQUETES_CHAUD = {"vue_ensemble": 3 + 1 + 1, "quartier": 3 + 1 + 1 + 1, "organisation": 3 + 1 + 1 + 1}
+# Le cache des pages dans la base (sans REDIS_URL, comme ici) : la lecture manquée, puis l'écriture de
+# DatabaseCache.set (compte des entrées, point de sauvegarde, lecture de la clé, insertion, fin du point). Sur Redis,
+# aucune requête SQL.
+REQUETES_CACHE_FROID = 1 + 5
+
+
+def sans_jeton(reponse):
+    """La page sans son jeton CSRF (masqué différemment à chaque réponse)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", reponse.content.decode())
+
+
+def hors_cache(requetes):
+    """Les requêtes qui ne lisent ni n'écrivent le cache des pages (son écriture dans un point de sauvegarde)."""
+    return [r for r in requetes if "suivi_cache_pages" not in r["sql"] and "SAVEPOINT" not in r["sql"]]
+
+
 @pytest.mark.parametrize("nom", list(REQUETES))
 @pytest.mark.parametrize("au", [T, PASSE], ids=["aujourdhui", "passe"])
 @pytest.mark.parametrize("nombre", [5, 50])
@@ -548,8 +571,15 @@ def test_dashboard_query_count_does_not_grow_with_the_data(client, django_assert
     client.force_login(utilisateur)
     args = {"vue_ensemble": [], "quartier": [quartier.slug], "organisation": [organisation.slug]}[nom]
     attendu = REQUETES[nom] + (REQUETES_PASSE if au < T else 0)
-    with django_assert_num_queries(attendu):
+    # Froid (rien en cache pour cette version des données) : les requêtes des chiffres, pas une de plus.
+    with CaptureQueriesContext(connection) as froid:
         reponse = client.get(reverse(nom, args=args), {"au": iso(au)})
     assert reponse.status_code == 200
+    assert len(hors_cache(froid.captured_queries)) == attendu
+    assert len(froid.captured_queries) - attendu == REQUETES_CACHE_FROID
     # Des listes non vides : sinon Django saute leurs requêtes de préchargement et le compte ne prouverait rien.
     assert reponse.context["en_retard"] and reponse.context["sans_nouvelles"] and reponse.context["journal"]
+    # Chaud (rien n'a changé) : le corps vient du cache.
+    with django_assert_num_queries(REQUETES_CHAUD[nom]):
+        encore = client.get(reverse(nom, args=args), {"au": iso(au)})
+    assert sans_jeton(encore) == sans_jeton(reponse)
