@@ -2,12 +2,12 @@
 
 import django_tables2 as tables
 from django.db.models import Case, F, IntegerField, Value, When
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from engagements.graphiques import SYMBOLES
 from engagements.models import Statut
 
 # Les colonnes qu'on peut masquer (le titre et le statut restent), et celles que montre d'abord chaque rôle : sur un
@@ -81,6 +81,27 @@ class TableActions(tables.Table):
         attrs = {"class": "table table-sm small align-middle table-actions"}
         default = "—"
 
+    def lignes_html(self):
+        """Les lignes de la page, écrites en Python : le gabarit de django-tables2 rendrait chaque case par ses
+        nœuds (des centaines par page). Même balisage que le sien : les attributs de ligne et de case, la valeur
+        rendue par `render_<colonne>` (échappée sauf si elle est déjà du HTML sûr)."""
+        lignes = list(self.paginated_rows)
+        if not lignes:
+            return format_html('<tr><td colspan="{}">{}</td></tr>', len(self.columns), self.empty_text)
+        return format_html_join(
+            "\n",
+            "<tr {}>{}</tr>",
+            (
+                (
+                    ligne.attrs.as_html(),
+                    format_html_join(
+                        "", "<td {}>{}</td>", ((colonne.attrs["td"].as_html(), case) for colonne, case in ligne.items())
+                    ),
+                )
+                for ligne in lignes
+            ),
+        )
+
     def montrer(self, colonnes):
         """Masque les colonnes optionnelles absentes de `colonnes`."""
         for nom in OPTIONNELLES:
@@ -124,8 +145,12 @@ class TableActions(tables.Table):
         return format_html_join(", ", "{}", ((nom,) for nom in noms))
 
     def render_statut(self, value, record):
-        return render_to_string(
-            "engagements/_statut.html", {"statut": record.statut, "libelle": record.get_statut_display()}
+        # Le badge de `engagements/_statut.html`, écrit ici sans gabarit : il y en a un par ligne.
+        return format_html(
+            '<span class="badge statut statut-{}">{} {}</span>',
+            record.statut,
+            SYMBOLES.get(record.statut, "○"),
+            record.get_statut_display(),
         )
 
     def render_en_retard(self, value):

@@ -5,7 +5,6 @@ pour le bon jour et la bonne période, à qui y a droit, en un nombre de requêt
 """
 
 import datetime
-import re
 
 import pytest
 from django.db import connection
@@ -20,6 +19,7 @@ from engagements.models import Obligation, Statut, ValeurVerdict, Verdict
 from engagements.periode import depuis_par_defaut, depuis_par_defaut_motive
 from engagements.tableaux import Compte
 from signataires.models import Partie, Utilisateur
+from tests.cache_pages import REQUETES_CACHE_FROID, hors_cache, sans_jeton
 from tests.factories import (
     AppartenanceFactory,
     BlocFactory,
@@ -547,22 +547,6 @@ def peupler(nombre):
 # des données (middleware) ; la dernière réunion (« depuis » par défaut, qui entre dans la clé) ; la lecture du cache ;
 # le quartier ou l'organisation de l'adresse.
 REQUETES_CHAUD = {"vue_ensemble": 3 + 1 + 1, "quartier": 3 + 1 + 1 + 1, "organisation": 3 + 1 + 1 + 1}
-# Le cache des pages dans la base (sans REDIS_URL, comme ici) : la lecture manquée, puis l'écriture de
-# DatabaseCache.set (compte des entrées, point de sauvegarde, lecture de la clé, insertion, fin du point). Sur Redis,
-# aucune requête SQL.
-REQUETES_CACHE_FROID = 1 + 5
-
-
-def sans_jeton(reponse):
-    """La page sans son jeton CSRF (masqué différemment à chaque réponse)."""
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", reponse.content.decode())
-
-
-def hors_cache(requetes):
-    """Les requêtes qui ne lisent ni n'écrivent le cache des pages (son écriture dans un point de sauvegarde)."""
-    return [r for r in requetes if "suivi_cache_pages" not in r["sql"] and "SAVEPOINT" not in r["sql"]]
-
-
 @pytest.mark.parametrize("nom", list(REQUETES))
 @pytest.mark.parametrize("au", [T, PASSE], ids=["aujourdhui", "passe"])
 @pytest.mark.parametrize("nombre", [5, 50])
