@@ -296,7 +296,9 @@ class Cellule:
             )
         )
         if self.compte.moyenne is not None:
-            morceaux.append(format_html('<span class="d-block small">avancement moyen {} %</span>', self.compte.moyenne))
+            morceaux.append(
+                format_html('<span class="d-block small">avancement moyen {} %</span>', self.compte.moyenne)
+            )
         return mark_safe("".join(morceaux))
 
     __str__ = __html__  # le gabarit écrit `{{ cellule }}` : Django passe par str() avant d'échapper

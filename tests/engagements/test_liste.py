@@ -4,9 +4,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -15,6 +15,7 @@ from engagements.models import Obligation, Statut, ValeurVerdict, Verdict
 from engagements.tables import OPTIONNELLES
 from protocole.models import Quartier
 from signataires.models import Partie, Utilisateur
+from tests.cache_pages import REQUETES_CACHE_FROID, hors_cache, sans_jeton
 from tests.factories import (
     AppartenanceFactory,
     BlocFactory,
@@ -26,7 +27,6 @@ from tests.factories import (
     UtilisateurFactory,
     construire_protocole,
 )
-from tests.cache_pages import REQUETES_CACHE_FROID, hors_cache, sans_jeton
 from tests.factories_suivi import ROLES, ActionFactory, habilitation
 
 pytestmark = pytest.mark.django_db

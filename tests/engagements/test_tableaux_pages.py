@@ -547,6 +547,8 @@ def peupler(nombre):
 # des données (middleware) ; la dernière réunion (« depuis » par défaut, qui entre dans la clé) ; la lecture du cache ;
 # le quartier ou l'organisation de l'adresse.
 REQUETES_CHAUD = {"vue_ensemble": 3 + 1 + 1, "quartier": 3 + 1 + 1 + 1, "organisation": 3 + 1 + 1 + 1}
+
+
 @pytest.mark.parametrize("nom", list(REQUETES))
 @pytest.mark.parametrize("au", [T, PASSE], ids=["aujourdhui", "passe"])
 @pytest.mark.parametrize("nombre", [5, 50])
