@@ -12,7 +12,11 @@ from engagements.models import Obligation, ValeurVerdict, Verdict
 from engagements.views import liste, tableaux
 from protocole.models import VersionDonnees
 from signataires.models import Utilisateur
-from tests.engagements.test_tableaux_pages import connecte, jeu, lecteur  # noqa: F401 (fixtures)
+from tests.engagements import test_tableaux_pages
+
+# Le jeu construit à la main des tableaux de bord : « Chantier éducatif » (Ville de Voiron, Brunetière) est en retard,
+# il figure donc dans les quatre pages gardées.
+jeu, lecteur, connecte = test_tableaux_pages.jeu, test_tableaux_pages.lecteur, test_tableaux_pages.connecte
 
 pytestmark = pytest.mark.django_db
 
