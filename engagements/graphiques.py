@@ -11,18 +11,12 @@ from dataclasses import dataclass, field
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from engagements.badges import SYMBOLES_STATUT
 from engagements.models import Statut, ValeurVerdict
 from engagements.tableaux import Compte
 
-# Un symbole par statut, les mêmes que les badges (templates/engagements/_statut.html).
-SYMBOLES = {
-    Statut.A_VENIR: "○",
-    Statut.EN_COURS: "▶",
-    Statut.REALISE: "✓",
-    Statut.BLOQUE: "■",
-    Statut.EN_PAUSE: "‖",
-    Statut.ABANDONNE: "✗",
-}
+# Un symbole par statut, les mêmes que les badges.
+SYMBOLES = SYMBOLES_STATUT
 # (fond, encre) : le texte écrit sur chaque fond y garde un contraste d'au moins 4,5:1.
 COULEURS = {
     Statut.A_VENIR: ("#d0d7de", "#1f2328"),

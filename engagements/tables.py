@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from engagements.graphiques import SYMBOLES
+from engagements.badges import badge_statut
 from engagements.models import Statut
 
 # Les colonnes qu'on peut masquer (le titre et le statut restent), et celles que montre d'abord chaque rôle : sur un
@@ -145,13 +145,7 @@ class TableActions(tables.Table):
         return format_html_join(", ", "{}", ((nom,) for nom in noms))
 
     def render_statut(self, value, record):
-        # Le badge de `engagements/_statut.html`, écrit ici sans gabarit : il y en a un par ligne.
-        return format_html(
-            '<span class="badge statut statut-{}">{} {}</span>',
-            record.statut,
-            SYMBOLES.get(record.statut, "○"),
-            record.get_statut_display(),
-        )
+        return badge_statut(record.statut, record.get_statut_display())
 
     def render_en_retard(self, value):
         if value:
