@@ -309,6 +309,12 @@ class Command(BaseCommand):
         def changer(rang):
             ecrire(nationaux[rang % len(nationaux)])
 
+        # « Chaud » : chaque adresse du mélange déjà demandée une fois depuis le dernier changement (les mesures
+        # froides viennent d'en écrire un), hors de la fenêtre.
+        client = mesure.Client(port)
+        for chemin, cookie in melange:
+            client.get(chemin, cookie)
+        client.fermer()
         charges = {}
         for nom, chemins, changement in (
             ("sante", sante, None),
