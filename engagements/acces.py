@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 
-from engagements.models import Action, Entree, Obligation
+from engagements.models import Action, Entree, Indicateur, Obligation
 from engagements.tableaux import avec_drapeaux
 from signataires.models import Appartenance, Organisation, Representation
 
@@ -109,7 +109,8 @@ def get_action_modifiable(request, pk):
 
 def organisations_du_protocole(protocole):
     """Les organisations qui ont affaire au protocole : membres d'une de ses parties, pilotes (aujourd'hui ou d'après
-    le journal) ou partenaires d'une de ses actions, représentées par une de ses signatures. Vue partenaire et
+    le journal) ou partenaires d'une de ses actions, représentées par une de ses signatures, fournisseurs d'un de ses
+    indicateurs. Vue partenaire et
     rapports partagent cette définition : un lien de l'une vers l'autre ne répond jamais 404."""
     return Organisation.objects.filter(
         Exists(Appartenance.objects.filter(organisation=OuterRef("pk"), partie__protocole=protocole))
@@ -117,6 +118,7 @@ def organisations_du_protocole(protocole):
         | Exists(Action.partenaires.through.objects.filter(organisation=OuterRef("pk"), action__protocole=protocole))
         | Exists(Entree.objects.filter(protocole=protocole, pilote_apres=OuterRef("pk")))
         | Exists(Representation.objects.filter(organisation=OuterRef("pk"), signature__protocole=protocole))
+        | Exists(Indicateur.objects.filter(protocole=protocole, fournisseur=OuterRef("pk")))
     )
 
 
@@ -124,3 +126,58 @@ def peut_caviarder(habilitation):
     """Caviarder un commentaire du journal (`manage.py caviarder_commentaire`) : un administrateur du protocole
     seulement, la seule écriture en place que le journal admette."""
     return habilitation is not None and habilitation.role == habilitation.Role.ADMINISTRATEUR
+
+
+# -- les indicateurs --------------------------------------------------------------------------------------------------
+
+
+def peut_definir_indicateurs(habilitation):
+    """Définir un indicateur (et ses valeurs de départ et cibles) est un acte de la coordination."""
+    return habilitation is not None and habilitation.coordonne
+
+
+def peut_saisir_valeurs(habilitation, indicateur):
+    """La coordination saisit toute valeur ; un chargé de mission, celles des indicateurs que fournit son
+    organisation. Les lecteurs lisent."""
+    if habilitation is None or indicateur.protocole_id != habilitation.protocole_id:
+        return False
+    if habilitation.coordonne:
+        return True
+    return (
+        habilitation.role == habilitation.Role.CHARGE_DE_MISSION
+        and indicateur.fournisseur_id == habilitation.organisation_id
+    )
+
+
+def peut_importer_valeurs(habilitation):
+    """Qui saisit des valeurs en importe : la coordination et les chargés de mission (chaque ligne est ensuite
+    vérifiée par `peut_saisir_valeurs`)."""
+    return peut_creer(habilitation)
+
+
+REFUS_VALEURS = "Seules l'organisation qui fournit cet indicateur et la coordination en saisissent les valeurs."
+
+
+def indicateurs_lisibles(request):
+    """Les indicateurs du protocole courant : tout membre les lit, rien d'un autre protocole."""
+    return Indicateur.objects.filter(protocole=request.protocole)
+
+
+def indicateurs_saisissables(habilitation):
+    """Les indicateurs dont ce rôle saisit les valeurs (les modèles de fichier d'import les listent)."""
+    qs = Indicateur.objects.filter(protocole=habilitation.protocole_id)
+    if habilitation.coordonne:
+        return qs
+    if habilitation.role != habilitation.Role.CHARGE_DE_MISSION:
+        return qs.none()
+    return qs.filter(fournisseur=habilitation.organisation_id)
+
+
+def get_indicateur(request, pk):
+    """L'indicateur du protocole courant : un identifiant deviné ne traverse jamais les protocoles."""
+    return get_object_or_404(
+        indicateurs_lisibles(request).select_related(
+            "obligation__bloc__engagement", "obligation__bloc__partie", "fournisseur"
+        ),
+        pk=pk,
+    )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from engagements.models import Bloc, Engagement, Obligation, Paragraphe
+from engagements.models import Bloc, Engagement, Indicateur, Obligation, Paragraphe, Repere, Valeur
 from protocole.admin import TexteSigneAdmin
 
 
@@ -37,3 +37,38 @@ class ObligationAdmin(TexteSigneAdmin):
     list_select_related = ["bloc__engagement", "bloc__partie"]
     search_fields = ["reference", "texte", "paragraphes__texte"]
     inlines = [ParagrapheInline]
+
+
+class RepereInline(admin.TabularInline):
+    model = Repere
+    extra = 0
+
+
+@admin.register(Indicateur)
+class IndicateurAdmin(admin.ModelAdmin):
+    """Les indicateurs, que la coordination définit aussi dans l'interface (/indicateurs/nouveau/), avec leurs
+    valeurs de départ et cibles par quartier. Les valeurs se saisissent ou s'importent dans l'interface."""
+
+    list_display = ("reference", "nom", "obligation", "fournisseur", "frequence", "protocole")
+    list_filter = ("protocole", "frequence", "unite")
+    search_fields = ("reference", "nom")
+    filter_horizontal = ("actions",)
+    inlines = [RepereInline]
+
+
+@admin.register(Valeur)
+class ValeurAdmin(admin.ModelAdmin):
+    """Les valeurs saisies, en lecture seule : la base refuse de les modifier ou de les supprimer (ajout seul) ; une
+    correction se saisit comme une nouvelle valeur de la même période, sur la page de l'indicateur."""
+
+    list_display = ("indicateur", "quartier", "periode", "valeur", "valeur_avant", "auteur", "enregistre_le")
+    list_filter = ("indicateur__protocole",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

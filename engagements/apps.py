@@ -7,7 +7,18 @@ class EngagementsConfig(AppConfig):
     verbose_name = "Engagements et suivi"
 
     def ready(self):
-        from engagements.models import Action, Bloc, Engagement, Entree, Obligation, Paragraphe, Verdict
+        from engagements.models import (
+            Action,
+            Bloc,
+            Engagement,
+            Entree,
+            Indicateur,
+            Obligation,
+            Paragraphe,
+            Repere,
+            Valeur,
+            Verdict,
+        )
         from protocole.models import Quartier
         from protocole.versions import du_protocole, suivre
 
@@ -17,6 +28,10 @@ class EngagementsConfig(AppConfig):
         suivre(Bloc, lambda b: [b.engagement.protocole_id])
         suivre(Paragraphe, lambda p: [p.obligation.protocole_id])
         suivre(Action, du_protocole, "quartiers", "partenaires")
+        # Les indicateurs : leur définition, leurs repères et leurs valeurs (issue 16).
+        suivre(Indicateur, du_protocole, "actions")
+        suivre(Valeur, du_protocole)
+        suivre(Repere, lambda r: [r.indicateur.protocole_id])
 
         from engagements.selecteurs import declarer_les_genres
 

@@ -64,7 +64,6 @@ COLONNES = [
 ENTETES = [entete for entete, _valeur in COLONNES]
 # Les textes longs : une colonne large, renvoyés à la ligne (en caractères, l'unité des largeurs d'Excel).
 LARGES = {"Titre": 45, "Description": 50, "Texte de l'obligation": 60, "Dernier commentaire": 50}
-RANG_LIEN = ENTETES.index("Lien vers l'action")
 LARGEUR_MAX = 30  # les autres colonnes : la largeur de leur contenu, bornée
 
 
@@ -96,8 +95,8 @@ def en_texte_francais(valeur):
     return neutraliser(str(valeur))
 
 
-def nom_de_fichier(protocole, extension):
-    return f"actions-{protocole.slug}-{timezone.localdate():%Y-%m-%d}.{extension}"
+def nom_de_fichier(protocole, extension, sujet="actions"):
+    return f"{sujet}-{protocole.slug}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
 def _piece_jointe(reponse, nom):
@@ -105,30 +104,35 @@ def _piece_jointe(reponse, nom):
     return reponse
 
 
-def exporter_csv(actions, protocole, lien):
-    """Séparateur « ; » et UTF-8 avec BOM : Excel en français ouvre le fichier d'un double clic, accents compris."""
+def tableau_csv(entetes, lignes, nom):
+    """Un tableau en CSV : séparateur « ; » et UTF-8 avec BOM, qu'Excel en français ouvre d'un double clic, accents
+    compris ; chaque valeur écrite à la française (`en_texte_francais`)."""
     reponse = HttpResponse(content_type="text/csv; charset=utf-8")
     reponse.write("\ufeff")
     ecrivain = csv.writer(reponse, delimiter=";")
-    ecrivain.writerow(ENTETES)
-    for ligne in lignes(actions, lien):
+    ecrivain.writerow(entetes)
+    for ligne in lignes:
         ecrivain.writerow([en_texte_francais(v) for v in ligne])
-    return _piece_jointe(reponse, nom_de_fichier(protocole, "csv"))
+    return _piece_jointe(reponse, nom)
 
 
-def exporter_xlsx(actions, protocole, lien):
-    """Des cellules typées (dates, nombres) au format français ; un texte n'y devient jamais une formule."""
+def tableau_xlsx(entetes, lignes, nom, titre, larges=None, lien=None):
+    """Un tableau en XLSX : des cellules typées (dates, nombres) au format français ; un texte n'y devient jamais une
+    formule. `larges` : {en-tête: largeur} des colonnes de textes longs ; `lien` : l'en-tête d'une colonne
+    d'adresses, rendues cliquables."""
+    larges = larges or {}
     classeur = Workbook()
     feuille = classeur.active
-    feuille.title = "Actions"
-    feuille.append(ENTETES)
+    feuille.title = titre
+    feuille.append(entetes)
     for cellule in feuille[1]:
         cellule.font = Font(bold=True)
         cellule.alignment = Alignment(wrap_text=True, vertical="top")
-    largeurs = [len(entete) for entete in ENTETES]
+    largeurs = [len(entete) for entete in entetes]
     renvoi = Alignment(wrap_text=True, vertical="top")
-    larges = {rang for rang, entete in enumerate(ENTETES) if entete in LARGES}
-    for ligne in lignes(actions, lien):
+    rangs_larges = {rang for rang, entete in enumerate(entetes) if entete in larges}
+    rang_lien = entetes.index(lien) if lien else None
+    for ligne in lignes:
         feuille.append([_pour_xlsx(v) for v in ligne])
         for rang, valeur in enumerate(ligne):
             largeurs[rang] = max(largeurs[rang], _largeur(valeur))
@@ -141,17 +145,28 @@ def exporter_xlsx(actions, protocole, lien):
             elif isinstance(cellule.value, str) and cellule.value.startswith(DEBUTS_DE_FORMULE):
                 cellule.data_type = "s"  # openpyxl prend « =… » pour une formule : on le garde pour du texte
                 cellule.quotePrefix = True
-            if rang in larges:
+            if rang in rangs_larges:
                 cellule.alignment = renvoi
-        lien_cellule = cellules[RANG_LIEN]
-        lien_cellule.hyperlink, lien_cellule.style = lien_cellule.value, "Hyperlink"
-    for rang, entete in enumerate(ENTETES):
-        largeur = LARGES.get(entete) or min(max(largeurs[rang], 8) + 2, LARGEUR_MAX)
+        if rang_lien is not None and cellules[rang_lien].value:
+            lien_cellule = cellules[rang_lien]
+            lien_cellule.hyperlink, lien_cellule.style = lien_cellule.value, "Hyperlink"
+    for rang, entete in enumerate(entetes):
+        largeur = larges.get(entete) or min(max(largeurs[rang], 8) + 2, LARGEUR_MAX)
         feuille.column_dimensions[get_column_letter(rang + 1)].width = largeur
     _mise_en_page(feuille)
     flux = io.BytesIO()
     classeur.save(flux)
-    return _piece_jointe(HttpResponse(flux.getvalue(), content_type=TYPE_XLSX), nom_de_fichier(protocole, "xlsx"))
+    return _piece_jointe(HttpResponse(flux.getvalue(), content_type=TYPE_XLSX), nom)
+
+
+def exporter_csv(actions, protocole, lien):
+    return tableau_csv(ENTETES, lignes(actions, lien), nom_de_fichier(protocole, "csv"))
+
+
+def exporter_xlsx(actions, protocole, lien):
+    return tableau_xlsx(
+        ENTETES, lignes(actions, lien), nom_de_fichier(protocole, "xlsx"), "Actions", LARGES, "Lien vers l'action"
+    )
 
 
 def _largeur(valeur):
@@ -185,3 +200,49 @@ def _pour_xlsx(valeur):
 
 
 EXPORTS = {"csv": exporter_csv, "xlsx": exporter_xlsx}
+
+
+# -- les indicateurs (`/indicateurs/?export=csv|xlsx`) : une ligne par indicateur et par quartier ----------------------
+
+
+COLONNES_INDICATEURS = [
+    ("Référence", lambda s: s.indicateur.reference),
+    ("Indicateur", lambda s: s.indicateur.nom),
+    ("Engagement", lambda s: f"N°{s.indicateur.obligation.bloc.engagement.numero}"),
+    ("Partie", lambda s: s.indicateur.obligation.bloc.partie.nom_court),
+    ("Obligation", lambda s: s.indicateur.obligation.reference),
+    ("Fourni par", lambda s: s.indicateur.fournisseur.nom),
+    ("Unité", lambda s: s.indicateur.get_unite_display()),
+    ("Sens souhaité", lambda s: s.indicateur.get_sens_display()),
+    ("Fréquence", lambda s: s.indicateur.get_frequence_display()),
+    ("Quartier", lambda s: s.lieu),
+    ("Valeur de départ", lambda s: s.base),
+    ("Date de départ", lambda s: s.repere.base_date if s.repere else None),
+    ("Cible", lambda s: s.cible),
+    ("Date de la cible", lambda s: s.repere.cible_date if s.repere else None),
+    ("Dernière période", lambda s: s.derniere.periode.code if s.derniere else ""),
+    ("Dernière valeur", lambda s: s.derniere.valeur if s.derniere else None),
+    ("Période précédente", lambda s: s.precedente.periode.code if s.precedente else ""),
+    ("Valeur précédente", lambda s: s.precedente.valeur if s.precedente else None),
+    ("Progression vers la cible (%)", lambda s: s.progression),
+    ("Progression non calculée : pourquoi", lambda s: s.raison),
+    ("Étiquette", lambda s: s.libelle),
+    ("Lien vers l'indicateur", lambda s: s.lien),
+]
+ENTETES_INDICATEURS = [entete for entete, _valeur in COLONNES_INDICATEURS]
+
+
+def exporter_indicateurs(situations, protocole, lien, format_):
+    """Les situations d'indicateurs (`engagements.tableaux.indicateurs`) en CSV ou XLSX, aux conventions de la liste
+    des actions ; `lien(indicateur)` donne l'adresse de sa page."""
+    liens = {}
+
+    def lignes():
+        for situation in situations:
+            situation.lien = liens.setdefault(situation.indicateur.pk, lien(situation.indicateur))
+            yield [valeur(situation) for _entete, valeur in COLONNES_INDICATEURS]
+
+    nom = nom_de_fichier(protocole, format_, "indicateurs")
+    if format_ == "csv":
+        return tableau_csv(ENTETES_INDICATEURS, lignes(), nom)
+    return tableau_xlsx(ENTETES_INDICATEURS, lignes(), nom, "Indicateurs", {"Indicateur": 40}, "Lien vers l'indicateur")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from engagements.views import actions, liste, tableaux, texte, verdicts
+from engagements.views import actions, indicateurs, liste, tableaux, texte, verdicts
 
 urlpatterns = [
     path("engagements/<int:numero>/", texte.engagement, name="engagement"),
@@ -14,6 +14,12 @@ urlpatterns = [
     path("actions/<int:pk>/modifier/", actions.action_modifier, name="action_modifier"),
     path("actions/<int:pk>/archiver/", actions.action_archiver, name="action_archiver"),
     path("actions/<int:pk>/desarchiver/", actions.action_desarchiver, name="action_desarchiver"),
+    path("indicateurs/", indicateurs.indicateurs, name="indicateurs"),
+    path("indicateurs/nouveau/", indicateurs.indicateur_creer, name="indicateur_creer"),
+    path("indicateurs/<int:pk>/", indicateurs.indicateur, name="indicateur"),
+    path("indicateurs/<int:pk>/modifier/", indicateurs.indicateur_modifier, name="indicateur_modifier"),
+    path("indicateurs/<int:pk>/valeur/", indicateurs.indicateur_valeur, name="indicateur_valeur"),
+    path("indicateurs/<int:pk>/reperes/", indicateurs.indicateur_reperes, name="indicateur_reperes"),
     path("tableau-de-bord/", tableaux.vue_ensemble, name="vue_ensemble"),
     path("quartiers/<slug:slug>/", tableaux.quartier, name="quartier"),
     path("organisations/<slug:slug>/", tableaux.organisation, name="organisation"),

@@ -29,9 +29,19 @@ class TextePreambuleInline(admin.TabularInline):
 
 @admin.register(Protocole)
 class ProtocoleAdmin(TexteSigneAdmin):
-    list_display = ["titre", "territoire", "periode", "fin_echeance", "date_signature"]
+    """Le texte signé en lecture seule ; seules l'échéance effective et sa justification se modifient (la
+    coordination, qui en a la permission)."""
+
+    list_display = ["titre", "territoire", "periode", "fin_echeance", "echeance_effective", "date_signature"]
     search_fields = ["titre", "territoire"]
     inlines = [TextePreambuleInline]
+    MODIFIABLES = ("echeance_effective", "echeance_justification")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("protocole.change_protocole")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Protocole._meta.fields if f.name not in self.MODIFIABLES and f.name != "id"]
 
 
 class CommuneFiltre(admin.AllValuesFieldListFilter):

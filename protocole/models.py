@@ -68,6 +68,16 @@ class Protocole(models.Model):
     annee_debut = models.PositiveSmallIntegerField("début du contrat de ville")
     annee_fin = models.PositiveSmallIntegerField("fin du contrat de ville")
     fin_echeance = models.DateField("fin d'échéance", null=True, blank=True)
+    # L'échéance effective : le texte signé garde la sienne ; la coordination peut en poser une autre (la loi a
+    # prorogé les contrats de ville jusqu'au 31 décembre 2023), avec sa justification. Le bilan et les bandeaux la
+    # prennent quand elle est posée.
+    echeance_effective = models.DateField(
+        "échéance effective",
+        null=True,
+        blank=True,
+        help_text="Vide : l'échéance du texte signé. Par exemple le 31 décembre 2023, date de la prorogation légale.",
+    )
+    echeance_justification = models.TextField("justification de l'échéance effective", blank=True)
     date_signature = models.DateField(
         "date de signature", null=True, blank=True, help_text="Vide : le texte signé n'en imprime pas."
     )
@@ -88,6 +98,34 @@ class Protocole(models.Model):
     @property
     def periode(self):
         return f"{self.annee_debut}-{self.annee_fin}"
+
+    # -- l'échéance ---------------------------------------------------------------------------------------------------
+
+    @property
+    def echeance(self):
+        """Le dernier jour du protocole : l'échéance effective si la coordination en a posé une, sinon celle du
+        texte signé, sinon le 31 décembre de sa dernière année. La seule définition ; le bilan, les bandeaux et la
+        marque « après l'échéance » la lisent."""
+        return self.echeance_effective or self.fin_echeance or datetime.date(self.annee_fin, 12, 31)
+
+    def clean(self):
+        if self.echeance_effective is not None:
+            self.plage_des_previsions().verifier(self.echeance_effective, "L'échéance effective")
+            if not self.echeance_justification.strip():
+                raise ValidationError(
+                    {
+                        "echeance_justification": "Dites ce qui fonde l'échéance effective (par exemple la loi qui a "
+                        "prorogé les contrats de ville)."
+                    }
+                )
+
+    def termine(self, aujourd_hui=None):
+        """Vrai quand l'échéance est passée (à Paris, ou le jour donné)."""
+        return (aujourd_hui or timezone.localdate()) > self.echeance
+
+    def apres_echeance(self, date):
+        """Vrai pour une date (d'effet) postérieure à l'échéance : le suivi tardif reste possible et se marque."""
+        return date > self.echeance
 
     # -- les bornes de la saisie --------------------------------------------------------------------------------------
     # Définies ici une seule fois : les règles d'une action (engagements/models/actions.py), le lecteur de la période

@@ -276,7 +276,7 @@ CACHES["default"]["TIMEOUT"] = 7 * 24 * 3600
 if REDIS_URL:
     CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages"}
 else:
-    # La table est créée par une migration (protocole/migrations/0008_table_du_cache_des_pages.py).
+    # La table est créée par une migration (protocole/migrations/0009_table_du_cache_des_pages.py).
     CACHES["pages"] = {**CACHES["default"], "LOCATION": "suivi_cache_pages", "OPTIONS": {"MAX_ENTRIES": 5000}}
 CACHES["pages"]["TIMEOUT"] = 24 * 3600
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

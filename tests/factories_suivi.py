@@ -5,7 +5,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from engagements.models import Action, Statut
+from engagements.models import Action, Frequence, Indicateur, Repere, Sens, Statut, Unite
 from signataires.models import Habilitation
 from tests.factories import HabilitationFactory, ObligationFactory, OrganisationFactory, UtilisateurFactory
 
@@ -40,3 +40,27 @@ def habilitation(protocole, role, organisation=None, **utilisateur):
 
 
 ROLES = Habilitation.Role
+
+
+class IndicateurFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicateur
+
+    obligation = factory.SubFactory(ObligationFactory)
+    protocole = factory.SelfAttribute("obligation.protocole")
+    reference = factory.Sequence(lambda n: f"IND-{n:02d}")
+    nom = factory.Sequence(lambda n: f"Indicateur {n}")
+    definition = "Ce qui est compté."
+    unite = Unite.PERSONNES
+    sens = Sens.HAUSSE
+    source = "Fichier du fournisseur"
+    fournisseur = factory.SubFactory(OrganisationFactory)
+    frequence = Frequence.ANNUELLE
+
+
+class RepereFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Repere
+
+    indicateur = factory.SubFactory(IndicateurFactory)
+    quartier = None

@@ -3,7 +3,10 @@
 Un test échoue si une URL du projet n'a pas sa ligne ici : une nouvelle page ne peut pas arriver sans contrôle.
 """
 
+import re
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -20,7 +23,7 @@ from tests.factories import (
     QuartierFactory,
     RepresentationFactory,
 )
-from tests.factories_suivi import ROLES, ActionFactory, habilitation
+from tests.factories_suivi import ROLES, ActionFactory, IndicateurFactory, habilitation
 
 PERSONAS = ["anonyme", "autre_protocole", "lecteur", "cdm_autre", "cdm_pilote", "coordinateur", "administrateur"]
 CONNEXION = "connexion"  # redirection vers la page de connexion
@@ -130,6 +133,18 @@ MATRICE = {
         "PUT",
     ),
     "action_archiver": (lambda c: [c["action"].pk], {"POST": ECRITURE_ACTION}, "GET"),
+    # Les indicateurs : tout membre lit ; l'organisation qui fournit (ici celle du chargé de mission pilote) et la
+    # coordination saisissent les valeurs ; la coordination définit les indicateurs et leurs départs et cibles.
+    "indicateurs": (None, {"GET": MEMBRES}, "POST"),
+    "indicateur": (lambda c: [c["indicateur"].pk], {"GET": LECTURE_ACTION}, "POST"),
+    "indicateur_creer": (None, {"GET": COORDINATION}, "PUT"),
+    "indicateur_modifier": (lambda c: [c["indicateur"].pk], {"GET": sauf(COORDINATION, autre_protocole=404)}, "PUT"),
+    "indicateur_valeur": (lambda c: [c["indicateur"].pk], {"POST": ECRITURE_ACTION}, "GET"),
+    "indicateur_reperes": (
+        lambda c: [c["indicateur"].pk],
+        {"POST": sauf(COORDINATION, autre_protocole=404, coordinateur=302, administrateur=302)},
+        "GET",
+    ),
     # Sur une action qui n'est pas archivée : la coordination est renvoyée à la fiche, rien ne change (le
     # désarchivage lui-même est essayé dans tests/engagements/test_archivage.py).
     "action_desarchiver": (
@@ -247,6 +262,18 @@ DONNEES = {
         "version": c["action"].version,
     },
     ("choisir_protocole", "POST"): lambda c: {"protocole": c["obligation"].protocole.slug},
+    ("indicateur_valeur", "POST"): lambda c: {
+        "lieu": "territoire",
+        "periode": str(timezone.localdate().year - 1),
+        "valeur": "12,5",
+    },
+    ("indicateur_reperes", "POST"): lambda c: {
+        "lieu": "territoire",
+        "base_valeur": "10",
+        "base_date": f"{timezone.localdate().year - 2}-12-31",
+        "cible_valeur": "20",
+        "cible_date": f"{timezone.localdate().year + 1}-12-31",
+    },
     ("reunion_creer", "POST"): lambda c: {"date": aujourd_hui(), "titre": "Comité d'automne"},
     ("reunion_modifier", "POST"): lambda c: {"date": aujourd_hui(), "titre": "Comité d'automne", "participants": ""},
     ("decision_creer", "POST"): lambda c: {"texte": "Réunir les bailleurs", "suivi": "a_faire"},
@@ -286,12 +313,14 @@ def construire_contexte():
     QuartierFactory(protocole=protocole)
     pilote = OrganisationFactory()
     action = ActionFactory(obligation=obligation, pilote=pilote)
+    indicateur = IndicateurFactory(obligation=obligation, fournisseur=pilote)
     autre_obligation = ObligationFactory()
     EngagementFactory(protocole=autre_obligation.protocole, numero=obligation.bloc.engagement.numero)
     invite = habilitation(protocole, ROLES.LECTEUR).utilisateur
     return {
         "obligation": obligation,
         "action": action,
+        "indicateur": indicateur,
         "uid": urlsafe_base64_encode(force_bytes(invite.pk)),
         "jeton": default_token_generator.make_token(invite),
         "comptes": {
@@ -360,7 +389,12 @@ def test_a_user_of_another_protocol_sees_nothing_of_this_one(client, contexte):
 
 
 # Les réponses qu'une personne connectée lit en plus des pages : exports de la liste des actions.
-EXPORTS = [("actions", "?export=csv"), ("actions", "?export=xlsx")]
+EXPORTS = [
+    ("actions", "?export=csv"),
+    ("actions", "?export=xlsx"),
+    ("indicateurs", "?export=csv"),
+    ("indicateurs", "?export=xlsx"),
+]
 
 
 def test_every_page_export_and_pdf_read_by_a_member_is_private_and_not_stored(client, contexte):
@@ -377,3 +411,20 @@ def test_every_page_export_and_pdf_read_by_a_member_is_private_and_not_stored(cl
     types = {type_ for _n, _p, type_ in lues}
     assert {"text/html", "text/csv", "application/pdf"} <= types, lues
     assert len(lues) >= 25
+
+
+# Un rôle testé dans un gabarit : `{% if habilitation.role == … %}`, `.coordonne`, `user.is_staff`… (`role_neutre`,
+# le nom du rôle affiché, n'en est pas un).
+ROLE_DANS_UN_GABARIT = re.compile(r"\{%\s*(?:if|elif)\b[^%]*?\.(?:role|coordonne|is_staff|is_superuser)\b")
+
+
+def test_templates_read_named_flags_never_a_role():
+    """Les questions de droits vivent dans l'`acces.py` de chaque application ; les gabarits lisent leurs réponses
+    (`peut_modifier`, `peut_donner_verdict`, `peut_gerer_rappels`…), jamais un rôle."""
+    dossier = settings.BASE_DIR / "templates"
+    fautes = [
+        f"{chemin.relative_to(dossier)}: {trouve.group(0)}"
+        for chemin in sorted(dossier.rglob("*.html")) + sorted(dossier.rglob("*.txt"))
+        for trouve in ROLE_DANS_UN_GABARIT.finditer(chemin.read_text(encoding="utf-8"))
+    ]
+    assert fautes == []

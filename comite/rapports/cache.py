@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 # 2 : la liste « sans nouvelles », et les chiffres lus dans engagements.tableaux.
 # 3 : la clé prend la version des données.
 # 4 : la note au comité et son annexe ; PDF balisé.
-RAPPORT_VERSION = "4"
+RAPPORT_VERSION = "5"  # 5 : les indicateurs en annexe
 PREFIXE = "rapport-pdf:"
 
 

@@ -14,6 +14,7 @@ from django.db import connection
 from comite.models import TEXTES_COORDINATION, Decision, Visa, prochaine_reunion, reunions_jusqu_au
 from comite.rapports.graphiques import graphique_tendance
 from engagements.graphiques import graphique_engagements, graphique_quartiers, graphique_verdicts_par_partie
+from engagements.graphiques_indicateurs import par_engagement
 from engagements.models import Statut, ValeurVerdict
 from engagements.models.regles import aujourd_hui
 from engagements.tableaux import (
@@ -29,6 +30,7 @@ from engagements.tableaux import (
     verdicts_par_partie,
     verdicts_total,
 )
+from engagements.tableaux.indicateurs import par_etiquette, situations_du_perimetre
 from signataires.models import Signature
 
 logger = logging.getLogger(__name__)
@@ -140,8 +142,8 @@ def _note(perimetre, au, depuis, reunion):
 
 def _annexe(perimetre, au, depuis, reunion, note):
     """Le détail : par engagement et par partie, chaque obligation et ses actions ; les changements de la période
-    (une ligne par action) ; les actions en retard, sans nouvelles et bloquées ; les décisions et leur suivi, les
-    réserves des visas ; les signataires."""
+    (une ligne par action) ; les indicateurs du périmètre par engagement, avec leurs courbes ; les actions en
+    retard, sans nouvelles et bloquées ; les décisions et leur suivi, les réserves des visas ; les signataires."""
     tableau = note["grille"]
     verdicts = verdicts_par_engagement(perimetre, au)
     quartiers = comptes_par_quartier(perimetre, au) if perimetre.quartier is None else []
@@ -155,8 +157,12 @@ def _annexe(perimetre, au, depuis, reunion, note):
         .select_related("signataire", "representation__organisation")
         .order_by("ordre")
     )
+    indicateurs = situations_du_perimetre(perimetre, au)
     return {
         "annexe": True,
+        "indicateurs": indicateurs,
+        "indicateurs_par_engagement": par_engagement(indicateurs, "rapport-indicateur"),
+        "comptes_indicateurs": par_etiquette(indicateurs),
         "par_engagement": _par_engagement(tableau, verdicts),
         "verdicts_total": verdicts_total(verdicts),
         "quartiers": quartiers,

@@ -6,9 +6,10 @@ par `Action.objects.etat_au(au)` : aujourd'hui se lit sur les actions, une date 
 journal. Un périmètre (tout le protocole, un quartier, une organisation, un engagement) choisit les actions. Chaque
 fonction répond en un nombre fixe de requêtes, quelle que soit la taille des données.
 
-Quatre modules, qu'on importe d'ici : `regles` (en retard, sans nouvelles, le périmètre), `comptes` (les chiffres),
-`lignes` (les lignes d'actions et les évolutions d'une période) et `tendances` (la note au comité : tendance par
-trimestre, verdicts par partie, changements d'une période par action).
+Cinq modules : `regles` (en retard, sans nouvelles, le périmètre), `comptes` (les chiffres), `lignes` (les lignes
+d'actions et les évolutions d'une période) et `tendances` (la note au comité : tendance par trimestre, verdicts par
+partie, changements d'une période par action), qu'on importe d'ici ; `indicateurs` (valeurs par période au jour D,
+progression vers la cible, étiquettes), qu'on importe de `engagements.tableaux.indicateurs`.
 """
 
 from engagements.tableaux.comptes import (

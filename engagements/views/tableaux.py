@@ -32,12 +32,27 @@ from engagements.tableaux import (
     obligations_au,
     verdicts_par_engagement,
 )
+from engagements.tableaux.indicateurs import par_etiquette, situations_du_perimetre
 from protocole import cache_pages
 from protocole.acces import membre_requis
 from signataires.models import Appartenance, Representation
 
 # Les listes « à signaler » montrent leurs premières lignes ; la liste des actions, filtrée, les donne toutes.
 LIMITE_SIGNALEES = 10
+LIMITE_INDICATEURS = 20
+
+
+def _indicateurs(perimetre, au, lien, portee):
+    """Les indicateurs d'un tableau de bord : leurs situations au jour `au` (`engagements.tableaux.indicateurs`), les
+    premières lignes affichées, le reste dans la liste filtrée."""
+    liste = situations_du_perimetre(perimetre, au)
+    return {
+        "indicateurs": liste,
+        "indicateurs_affiches": liste[:LIMITE_INDICATEURS],
+        "comptes_indicateurs": par_etiquette(liste),
+        "lien_indicateurs": lien,
+        "portee_indicateurs": portee,
+    }
 
 
 def _periode(request):
@@ -211,9 +226,17 @@ def quartier(request, slug):
     perimetre = lire_perimetre(request.protocole, "quartier", slug)
     periode = _periode(request)
 
+    courant = perimetre.quartier
+
     def calculer():
         contexte = _tableau(perimetre, periode, "quartier")
-        return contexte | {"quartier": perimetre.quartier, "membres": _membres_des_parties(request.protocole)}
+        contexte |= {"quartier": courant, "membres": _membres_des_parties(request.protocole)}
+        return contexte | _indicateurs(
+            perimetre,
+            periode.au,
+            f"{reverse('indicateurs')}?quartier={courant.pk}",
+            f"Les indicateurs mesurés dans le quartier {courant.nom} et pour tout le territoire",
+        )
 
     contexte = {
         "periode": periode,
@@ -250,12 +273,18 @@ def organisation(request, slug):
         }
         for bloc in contexte["engagements_blocs"]:
             bloc["liste_obligations"] = par_engagement.get(bloc["engagement"].numero, [])
-        return contexte | {
+        contexte |= {
             "organisation": courante,
             "appartenances": list(appartenances),
             "signatures": list(signatures),
             "nombre_obligations": sum(len(liste) for liste in par_engagement.values()),
         }
+        return contexte | _indicateurs(
+            perimetre,
+            periode.au,
+            f"{reverse('indicateurs')}?organisation={courante.slug}",
+            f"Les indicateurs des obligations de ses parties et ceux que fournit {courante.nom}",
+        )
 
     gabarits = ["tableaux/_corps_organisation_parties.html", "tableaux/_corps_organisation.html"]
     (parties, corps), _membres = _corps(request, "organisation", perimetre, periode, calculer, gabarits)

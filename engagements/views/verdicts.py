@@ -5,11 +5,21 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from engagements.acces import actions_lisibles, get_obligation, peut_creer, peut_donner_verdict
+from engagements.acces import (
+    actions_lisibles,
+    get_obligation,
+    peut_creer,
+    peut_definir_indicateurs,
+    peut_donner_verdict,
+)
 from engagements.forms import VerdictForm
+from engagements.graphiques_indicateurs import graphiques
 from engagements.models import Champ, Entree, Verdict
+from engagements.models.regles import aujourd_hui
 from engagements.tableaux import avec_drapeaux
+from engagements.tableaux.indicateurs import situations
 from protocole.acces import permission_requise
+from protocole.models import jour
 
 
 def execution(request, obligation, form=None):
@@ -23,7 +33,11 @@ def execution(request, obligation, form=None):
     )
     historique = Entree.objects.filter(obligation=obligation, champ=Champ.VERDICT).select_related("auteur")
     donne_verdict = peut_donner_verdict(habilitation)
+    au = aujourd_hui()
     return {
+        "indicateurs": graphiques(situations(obligation.indicateurs.all(), au), "courbe"),
+        "au_texte": jour(au),
+        "peut_definir_indicateurs": peut_definir_indicateurs(habilitation),
         "execution": True,
         "actions": actions,
         "verdict": Verdict.objects.filter(obligation=obligation).select_related("auteur").first(),

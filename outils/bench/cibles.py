@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from engagements.models import Action, Entree
+from engagements.models import Action, Entree, Indicateur
 from protocole import middleware
 from protocole.models import Protocole
 from signataires.models import Appartenance, Habilitation, Organisation, Utilisateur
@@ -30,6 +30,8 @@ PAGES = [
     ("vue_ensemble", "overview `/tableau-de-bord/`"),
     ("organisation", "partner view `/organisations/<slug>/`"),
     ("actions", "action list `/actions/`"),
+    ("obligation", "obligation page with its indicators `/obligations/<id>/`"),
+    ("indicateurs", "indicator list `/indicateurs/`"),
 ]
 
 
@@ -91,6 +93,15 @@ def cible(protocole, hachage):
         .first()
     )
     page_quartier = _adresse("quartier", quartier.slug) if quartier else None
+    # L'obligation qui a le plus d'indicateurs (et ses actions) : sa page montre leurs courbes.
+    mesuree = (
+        Indicateur.objects.filter(protocole=protocole)
+        .values("obligation")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "obligation")
+        .values_list("obligation", flat=True)
+        .first()
+    )
     pages = {
         "sante": _adresse("sante"),
         "quartier": page_quartier,
@@ -98,6 +109,8 @@ def cible(protocole, hachage):
         "vue_ensemble": _adresse("vue_ensemble"),
         "organisation": _adresse("organisation", pilote["pilote__slug"]) if pilote else None,
         "actions": _adresse("actions"),
+        "obligation": reverse("obligation", args=[mesuree]) if mesuree else None,
+        "indicateurs": _adresse("indicateurs"),
     }
     return {
         "protocole": protocole.slug,

@@ -15,12 +15,16 @@ from engagements.models import (
     Entree,
     EntreePartenaire,
     EntreeQuartier,
+    Indicateur,
     Obligation,
     Paragraphe,
+    Repere,
     TexteRecherche,
+    Valeur,
     Verdict,
 )
 from outils.bench.chargeur import Table, recaler_sequences
+from outils.bench.indicateurs import indicateurs
 from outils.bench.structure import PREFIXE, Organisations, Texte, cloner
 from outils.bench.suivi import Ecrivain, verdicts
 from outils.historiques.calendrier import placer, placer_verdicts
@@ -39,6 +43,9 @@ SUIVI = [
     EntreePartenaire,
     Verdict,
     TexteRecherche,
+    Indicateur,
+    Repere,
+    Valeur,
 ]
 # Dans l'ordre des clés étrangères : chaque table ne cite que celles qui la précèdent.
 MODELES = [
@@ -86,12 +93,14 @@ def construire(modele, echelle, lot=25, graine=GRAINE, ecrire=print):
                     ecrivain.ecrire(placer(rng, histoire, aujourdhui, maintenant))
                 places = placer_verdicts(rng, planifier_verdicts(rng, ctx), aujourdhui, maintenant)
                 verdicts(ctx, tables, places)
+                indicateurs(rng, ctx, tables, aujourdhui, maintenant)
             for table in tables.values():
                 table.vider()
         fait = min(echelle.protocoles, premier + lot)
         ecrire(
             f"  {fait}/{echelle.protocoles} protocoles, {tables[Action].ecrites:,} actions, "
-            f"{tables[Entree].ecrites:,} entrées ({time.monotonic() - debut:.0f} s)"
+            f"{tables[Entree].ecrites:,} entrées, {tables[Valeur].ecrites:,} valeurs d'indicateurs "
+            f"({time.monotonic() - debut:.0f} s)"
         )
     recaler_sequences(MODELES)
     # Écrites sans passer par les modèles (COPY) : la version des données des nouveaux protocoles est montée ici.

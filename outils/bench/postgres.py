@@ -12,7 +12,7 @@ from django.db import connection
 
 # À augmenter quand le générateur change : la base nationale sera reconstruite au prochain `make bench`.
 # 2 : les histoires du générateur partagé avec `manage.py demo` (outils.historiques) ; 3 : le texte cherchable
-VERSION_JEU = 3
+VERSION_JEU = 4  # 4 : 10 indicateurs par protocole, valeurs trimestrielles depuis 2015
 MARQUEUR = "banc_essai"
 
 

@@ -50,9 +50,11 @@ PERMISSIONS_GERER = [
     ("signataires", "appartenance"),
     ("signataires", "representation"),
     ("protocole", "quartier"),
+    ("engagements", "indicateur"),
+    ("engagements", "repere"),
+    ("protocole", "protocole"),  # l'échéance effective seulement (le reste est en lecture seule)
 ]
 PERMISSIONS_LIRE = [
-    ("protocole", "protocole"),
     ("protocole", "textepreambule"),
     ("signataires", "partie"),
     ("signataires", "signataire"),
@@ -62,6 +64,7 @@ PERMISSIONS_LIRE = [
     ("engagements", "obligation"),
     ("engagements", "paragraphe"),
     ("comite", "envoirappel"),
+    ("engagements", "valeur"),
 ]
 
 

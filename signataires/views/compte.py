@@ -24,7 +24,8 @@ def compte(request):
             request, "Vous recevrez le récapitulatif hebdomadaire." if voulu else "Récapitulatif hebdomadaire arrêté."
         )
         return redirect("compte")
-    return render(request, "signataires/compte.html", {"habilitation": request.habilitation})
+    contexte = {"habilitation": request.habilitation, "peut_gerer_rappels": peut_gerer_rappels(request.habilitation)}
+    return render(request, "signataires/compte.html", contexte)
 
 
 @permission_requise(peut_gerer_rappels, "Seule la coordination arrête le récapitulatif d'avant comité.")

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from comite import rappels
 from comite.models import Decision, EnvoiRappel, Reunion
@@ -198,6 +198,16 @@ def test_only_the_coordination_stops_someones_pre_committee_digest(client, jeu):
     personnes["karim"].refresh_from_db()
     personnes["julie"].refresh_from_db()
     assert personnes["karim"].rappel_avant_comite is False and personnes["julie"].rappel_avant_comite is True
+
+
+def test_the_account_page_links_to_the_pre_committee_digests_for_the_coordination_only(client, jeu):
+    """Le gabarit lit le drapeau `peut_gerer_rappels` de la vue (signataires/acces.py), jamais le rôle."""
+    _protocole, personnes, _actions, _decisions = jeu
+    lien = f'href="{reverse("rappels_comptes")}"'
+    client.force_login(personnes["julie"].utilisateur)
+    assertNotContains(client.get(reverse("compte")), lien)
+    client.force_login(personnes["coordination"].utilisateur)
+    assertContains(client.get(reverse("compte")), lien)
 
 
 @pytest.mark.parametrize(("role", "page"), [("lecteur", "vue_ensemble"), ("julie", "mes_actions")])

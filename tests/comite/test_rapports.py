@@ -13,7 +13,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 from comite import rapports
 from comite.models import Decision, Reunion
 from comite.rapports import cache, contenu, rendu
-from engagements.models import Statut, ValeurVerdict, Verdict
+from engagements.models import Obligation, Statut, Valeur, ValeurVerdict, Verdict
 from engagements.tableaux import Perimetre, grille
 from tests.factories import (
     BlocFactory,
@@ -27,7 +27,7 @@ from tests.factories import (
     SignatureFactory,
     UtilisateurFactory,
 )
-from tests.factories_suivi import ROLES, ActionFactory, habilitation
+from tests.factories_suivi import ROLES, ActionFactory, IndicateurFactory, RepereFactory, habilitation
 
 pytestmark = pytest.mark.django_db
 
@@ -226,7 +226,7 @@ def test_the_late_actions_of_the_report_are_those_the_grid_counts(jeu):
 # grille 4, verdicts 1, quartiers 3 (la liste, « tout le territoire », les autres par quartier), actions 1,
 # obligations 1, pilotes et référents 2, évolutions 3 (chiffres, entrées, quartiers des entrées), décisions 3 (avec
 # obligations et actions), signatures 1.
-REQUETES_CONTENU = 23
+REQUETES_CONTENU = 27  # dont 4 pour les indicateurs (définitions, quartiers, repères, valeurs)
 
 
 def peupler(taille):
@@ -258,6 +258,19 @@ def peupler(taille):
             decision.obligations.add(obligation)
             decision.actions.add(action)
     SignatureFactory.create_batch(taille, protocole=protocole)
+    obligations = list(Obligation.objects.filter(protocole=protocole))
+    for rang in range(2 * taille):
+        indicateur = IndicateurFactory(obligation=obligations[rang % len(obligations)])
+        RepereFactory(indicateur=indicateur, base_valeur=1, base_date=datetime.date(2016, 1, 1))
+        for annee in range(2019, AUJOURDHUI.year):
+            Valeur.enregistrer(
+                indicateur,
+                quartier=quartiers[0],
+                periode=str(annee),
+                valeur=annee - 2000,
+                auteur=auteur,
+                maintenant=moment(AUJOURDHUI - 100 * JOUR),
+            )
     return protocole
 
 
@@ -269,6 +282,7 @@ def test_the_report_content_is_built_in_a_fixed_number_of_queries(django_assert_
         resultat = contenu.construire(perimetre, au, au - 90 * JOUR)
     assert resultat["nb_actions"] == 4 * taille and resultat["requetes"] == REQUETES_CONTENU
     assert len(resultat["bloquees"]) == 4 * taille
+    assert len(resultat["indicateurs"]) == 2 * 2 * taille
 
 
 # -- le cache et le processus fils ---------------------------------------------------------------------------------

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from engagements.models import Action, Champ, Entree, Statut
+from engagements.models import Action, Champ, Entree, Statut, Valeur
 from tests.factories import AppartenanceFactory, ObligationFactory, OrganisationFactory, QuartierFactory
-from tests.factories_suivi import ROLES, ActionFactory, habilitation
+from tests.factories_suivi import ROLES, ActionFactory, IndicateurFactory, habilitation
 
 pytestmark = pytest.mark.django_db
 
@@ -318,13 +318,23 @@ def test_the_obligation_page_query_count_does_not_grow_with_actions(
 ):
     client.force_login(officier)
     url = reverse("obligation", args=[action.obligation_id])
+
+    def indicateur():
+        mesure = IndicateurFactory(obligation=action.obligation)
+        for annee in (2020, 2021, 2022):
+            Valeur.enregistrer(mesure, quartier=None, periode=str(annee), valeur=annee - 2000, auteur=officier)
+
+    indicateur()
     client.get(url)
-    with django_assert_num_queries(10):
+    # 10, et 4 pour les indicateurs (définitions, quartiers, repères, valeurs)
+    with django_assert_num_queries(14):
         client.get(url)
     for _ in range(10):
         ActionFactory(obligation=action.obligation, pilote=OrganisationFactory(), tout_le_territoire=True)
-    with django_assert_num_queries(10):
-        client.get(url)
+        indicateur()
+    with django_assert_num_queries(14):
+        reponse = client.get(url)
+    assert len(reponse.context["indicateurs"]) == 11
 
 
 def test_action_form_pages_have_a_fixed_query_count(client, action, officier, django_assert_num_queries):

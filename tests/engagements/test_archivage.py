@@ -180,3 +180,18 @@ def test_the_quick_update_without_its_version_is_refused_and_keeps_the_typing(cl
     assertContains(reponse, "arrivé sans la version de l&#x27;action")
     assertContains(reponse, "Terminé avec les habitants")
     assert etat(action) == avant
+
+
+@pytest.mark.parametrize("vue", ["action_archiver", "action_desarchiver"])
+def test_archiving_or_unarchiving_without_the_version_is_refused_and_changes_nothing(
+    client, action, coordinatrice, vue
+):
+    """Les formulaires d'archivage et de désarchivage modifient l'action : la version y est obligatoire aussi."""
+    if vue == "action_desarchiver":
+        archiver(action, coordinatrice)
+    avant = etat(action)
+    client.force_login(coordinatrice)
+    donnees = {"commentaire": "Doublon", "date_effet": aujourd_hui()}
+    reponse = client.post(reverse(vue, args=[action.pk]), donnees, follow=True)
+    assertContains(reponse, "arrivé sans la version de l&#x27;action")
+    assert etat(action) == avant

@@ -15,7 +15,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from comite.models import Reunion
 from engagements.graphiques import barres_par_statut, cellule
-from engagements.models import Obligation, Statut, ValeurVerdict, Verdict
+from engagements.models import Obligation, Statut, Valeur, ValeurVerdict, Verdict
 from engagements.periode import depuis_par_defaut, depuis_par_defaut_motive
 from engagements.tableaux import Compte
 from signataires.models import Partie, Utilisateur
@@ -34,7 +34,7 @@ from tests.factories import (
     UtilisateurFactory,
     construire_protocole,
 )
-from tests.factories_suivi import ROLES, ActionFactory, habilitation
+from tests.factories_suivi import ROLES, ActionFactory, IndicateurFactory, RepereFactory, habilitation
 
 pytestmark = pytest.mark.django_db
 
@@ -493,10 +493,10 @@ REQUETES = {
     # les quartiers, puis leurs comptes côte à côte (actions « tout le territoire », les autres par quartier) ;
     # les membres des parties
     "vue_ensemble": REQUETES_COMMUNES + 3 + 1,
-    # le quartier ; les membres des parties
-    "quartier": REQUETES_COMMUNES + 1 + 1,
-    # l'organisation ; ses parties, ses signatures, les obligations de ses parties
-    "organisation": REQUETES_COMMUNES + 1 + 3,
+    # le quartier ; les membres des parties ; les indicateurs (définitions, quartiers, repères, valeurs)
+    "quartier": REQUETES_COMMUNES + 1 + 1 + 4,
+    # l'organisation ; ses parties, ses signatures, les obligations de ses parties ; les indicateurs
+    "organisation": REQUETES_COMMUNES + 1 + 3 + 4,
 }
 
 
@@ -539,6 +539,21 @@ def peupler(nombre):
     for rang, obligation in enumerate(obligations[:nombre]):
         date = jours(220) if rang % 2 else jours(5)
         Verdict.donner(obligation, auteur=auteur, valeur=ValeurVerdict.PARTIEL, date_effet=date, motif="revue")
+    # `nombre` ÷ 5 indicateurs fournis par la première organisation, des valeurs dans le premier quartier et pour
+    # tout le territoire : leurs lignes s'affichent sur le quartier et la vue partenaire, en 4 requêtes toujours.
+    for rang in range(max(1, nombre // 5)):
+        indicateur = IndicateurFactory(obligation=obligations[rang % len(obligations)], fournisseur=organisations[0])
+        RepereFactory(indicateur=indicateur, quartier=quartiers[0], base_valeur=1, base_date=datetime.date(2016, 1, 1))
+        for annee in range(2019, T.year):
+            for quartier in (quartiers[0], None):
+                Valeur.enregistrer(
+                    indicateur,
+                    quartier=quartier,
+                    periode=str(annee),
+                    valeur=annee - 2000,
+                    auteur=auteur,
+                    maintenant=moment(PASSE - datetime.timedelta(days=30)),
+                )
     lecteur = habilitation(protocole, ROLES.LECTEUR, organisations[0])
     return protocole, quartiers[0], organisations[0], lecteur.utilisateur
 
@@ -565,6 +580,8 @@ def test_dashboard_query_count_does_not_grow_with_the_data(client, django_assert
     assert len(froid.captured_queries) - attendu == REQUETES_CACHE_FROID
     # Des listes non vides : sinon Django saute leurs requêtes de préchargement et le compte ne prouverait rien.
     assert reponse.context["en_retard"] and reponse.context["sans_nouvelles"] and reponse.context["journal"]
+    if nom != "vue_ensemble":
+        assert len(reponse.context["indicateurs"]) == 2 * max(1, nombre // 5)
     # Chaud (rien n'a changé) : le corps vient du cache.
     with django_assert_num_queries(REQUETES_CHAUD[nom]):
         encore = client.get(reverse(nom, args=args), {"au": iso(au)})

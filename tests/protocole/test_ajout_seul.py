@@ -18,10 +18,10 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from comite.models import RapportArchive, Reunion
-from engagements.models import Champ, Entree, EntreePartenaire, EntreeQuartier
+from engagements.models import Champ, Entree, EntreePartenaire, EntreeQuartier, Valeur
 from protocole import ajout_seul
 from tests.factories import OrganisationFactory, QuartierFactory, UtilisateurFactory
-from tests.factories_suivi import ActionFactory
+from tests.factories_suivi import ActionFactory, IndicateurFactory
 
 REFUS = "en ajout seul"
 TABLES = {
@@ -29,6 +29,7 @@ TABLES = {
     EntreeQuartier: "engagements_entreequartier",
     EntreePartenaire: "engagements_entreepartenaire",
     RapportArchive: "protocole_rapportarchive",
+    Valeur: "engagements_valeur",
 }
 
 
@@ -77,6 +78,13 @@ def lignes(db):
         EntreeQuartier: EntreeQuartier.objects.get(entree__action=action),
         EntreePartenaire: EntreePartenaire.objects.filter(entree__action=action).first(),
         RapportArchive: archive,
+        Valeur: Valeur.enregistrer(
+            IndicateurFactory(obligation=action.obligation),
+            quartier=quartier,
+            periode=str(timezone.localdate().year),
+            valeur="12,5",
+            auteur=auteur,
+        ),
     }
 
 

@@ -13,11 +13,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from engagements.models import Action, Champ, Entree
+from engagements.models import Action, Champ, Entree, Indicateur, Valeur
 from engagements.models.regles import STATUTS_CLOS
 from engagements.tableaux import avec_drapeaux
 from outils.demo.comite import creer_reunions
 from outils.demo.comptes import creer_comptes, ecrire_comptes
+from outils.demo.indicateurs import creer_indicateurs
 from outils.demo.suivi import PREFIXE, creer_suivi
 from protocole.models import Protocole
 from signataires.models import Utilisateur
@@ -47,13 +48,19 @@ class Command(BaseCommand):
                 and actions.exists()
             )
             if deja:
-                self.stdout.write("Données de démonstration déjà présentes : rien n'a été fait.")
+                # Une base de démonstration d'avant les indicateurs les reçoit ; sinon rien ne change.
+                comptes = creer_comptes(protocole, self.stderr)
+                if valeurs := creer_indicateurs(protocole, comptes):
+                    self.stdout.write(f"Indicateurs de démonstration ajoutés ({valeurs} valeurs).")
+                else:
+                    self.stdout.write("Données de démonstration déjà présentes : rien n'a été fait.")
                 ecrire_comptes(self.stdout, self.style)
                 return
             comptes = creer_comptes(protocole, self.stderr)
             if not actions.exists():
                 creer_suivi(protocole, comptes)
                 creer_reunions(protocole)
+            creer_indicateurs(protocole, comptes)
         self.ecrire_bilan(protocole, time.monotonic() - debut)
 
     def ecrire_bilan(self, protocole, duree):
@@ -72,4 +79,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  entrées du journal : {entrees + verdicts} (dont {verdicts} verdicts)")
         self.stdout.write(f"  actions ouvertes : {nb_ouvertes}, dont {retard} en retard ({part:.0f} %)")
         self.stdout.write(f"  actions ouvertes sans nouvelles depuis 90 jours : {sans_nouvelles}")
+        indicateurs = Indicateur.objects.filter(protocole=protocole)
+        valeurs = Valeur.objects.filter(indicateur__in=indicateurs).count()
+        self.stdout.write(f"  indicateurs : {indicateurs.count()}, valeurs saisies : {valeurs}")
         ecrire_comptes(self.stdout, self.style)

@@ -19,6 +19,6 @@ def supprimer(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("protocole", "0007_table_du_cache")]
+    dependencies = [("protocole", "0008_echeance_effective")]
 
     operations = [migrations.RunPython(creer, supprimer)]
