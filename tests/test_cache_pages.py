@@ -2,17 +2,20 @@
 fois ; tout changement (action, verdict, décision, réunion, données de référence) se voit dès la requête suivante, sur
 chaque page gardée et dans le rapport."""
 
+import datetime
+
 import pytest
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from comite.models import Decision, Reunion
-from engagements.models import Obligation, ValeurVerdict, Verdict
+from engagements.models import Obligation, Valeur, ValeurVerdict, Verdict
 from engagements.views import liste, tableaux
 from protocole.models import VersionDonnees
 from signataires.models import Utilisateur
 from tests.engagements import test_tableaux_pages
+from tests.factories_suivi import ROLES, IndicateurFactory, RepereFactory, habilitation
 
 # Le jeu construit à la main des tableaux de bord : « Chantier éducatif » (Ville de Voiron, Brunetière) est en retard,
 # il figure donc dans les quatre pages gardées.
@@ -85,7 +88,6 @@ def test_the_list_keeps_one_table_per_query_and_columns(connecte, monkeypatch):
 def test_the_user_specific_parts_stay_live(client, jeu, lecteur):
     """Le corps gardé est le même pour tous ; l'en-tête (qui est connecté), le lien vers sa propre organisation et le
     bouton de création (selon le rôle) sont ceux de la personne."""
-    from tests.factories_suivi import ROLES, habilitation
 
     client.force_login(lecteur.utilisateur)
     assert "Nouvelle action" not in lire(client, "actions", [])
@@ -141,6 +143,16 @@ def renommer_une_organisation(jeu):
     return "Commune de Voiron"
 
 
+def enregistrer_une_valeur(jeu):
+    """Une valeur d'indicateur (issue 16) fournie par la Ville de Voiron, mesurée dans la Brunetière."""
+    obligation = jeu["chantier"].obligation
+    indicateur = IndicateurFactory(obligation=obligation, fournisseur=jeu["voiron"], nom="Jeunes accompagnés")
+    RepereFactory(indicateur=indicateur, quartier=jeu["brunetiere"], base_valeur=1, base_date=datetime.date(2016, 1, 1))
+    annee = str(AUJOURDHUI.year - 1)
+    Valeur.enregistrer(indicateur, quartier=jeu["brunetiere"], periode=annee, valeur=4321, auteur=_auteur())
+    return "Jeunes accompagnés"
+
+
 CHANGEMENTS = {
     "action": (renommer_une_action, PAGES),
     "statut": (changer_un_statut, PAGES[:3]),  # les évolutions des tableaux de bord citent le commentaire
@@ -148,6 +160,7 @@ CHANGEMENTS = {
     "reunion": (tenir_une_reunion, PAGES[:3]),  # « depuis le dernier comité »
     "quartier": (renommer_un_quartier, [PAGES[0], PAGES[1], PAGES[3]]),
     "organisation": (renommer_une_organisation, PAGES),
+    "indicateur": (enregistrer_une_valeur, PAGES[1:3]),  # la section des indicateurs du quartier et du partenaire
 }
 
 
@@ -182,7 +195,7 @@ def test_a_decision_changes_the_data_version_so_no_page_or_report_is_served_from
 
 
 @pytest.mark.parametrize(
-    "changement", ["action", "statut", "verdict", "reunion", "quartier", "organisation", "decision"]
+    "changement", ["action", "statut", "verdict", "reunion", "quartier", "organisation", "indicateur", "decision"]
 )
 def test_the_data_version_moves_in_the_same_transaction_as_the_change(jeu, changement):
     """Annulée, la transaction du changement emporte la montée de version ; validée, la version a monté."""
