@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from engagements.models import Entree, Statut, TexteRecherche
+from engagements.models import Action, Entree, Statut, TexteRecherche
+from protocole.models import VersionDonnees
 from protocole.recherche import normaliser
 from tests.cache_pages import hors_cache
 from tests.engagements import test_liste as liste
@@ -131,9 +132,13 @@ def test_the_search_of_the_list_costs_no_extra_query(connecte, actions):
 def test_the_rebuild_command_gives_back_the_texts_the_methods_keep(actions):
     avant = dict(TexteRecherche.objects.values_list("action", "texte"))
     TexteRecherche.objects.all().delete()
+    protocole = Action.objects.first().protocole
+    version = VersionDonnees.lire(protocole)
     sortie = io.StringIO()
     call_command("indexer_recherche", stdout=sortie)
     assert dict(TexteRecherche.objects.values_list("action", "texte")) == avant
+    # La recherche de la liste gardée dans le cache des pages ne sert plus.
+    assert VersionDonnees.lire(protocole)[1] > version[1]
     assert "4 actions" in sortie.getvalue()
 
 
