@@ -21,6 +21,7 @@ from engagements.acces import organisations_du_protocole
 from engagements.forms import DateInput
 from engagements.models.regles import aujourd_hui
 from engagements.tableaux import Perimetre
+from engagements.tableaux.bilan import JourDuBilanRefuse, jour_du_bilan
 from protocole.formulaires import Accessible
 from protocole.models import jour
 
@@ -233,3 +234,18 @@ def lire_demande(protocole, donnees):
     if not form.is_valid():
         raise ValidationError([message for messages in form.errors.values() for message in messages])
     return form.perimetre_lu, form.periode()
+
+
+def lire_au_du_bilan(protocole, texte):
+    """Le jour du bilan lu dans une URL (`/bilan/?au=`, `/bilan/rapport/?au=`) ou une commande (`rapport_copil
+    --bilan --au`) : vide, l'échéance du protocole ; sinon une date AAAA-MM-JJ du contrat, pas dans le futur, pas
+    après l'échéance (`tableaux.bilan.jour_du_bilan`). ValidationError en français sinon, la même partout."""
+    texte = (texte or "").strip()
+    if not texte:
+        return protocole.echeance
+    au = lire_date(texte, "au")
+    verifier_jour(au, "au", protocole)
+    try:
+        return jour_du_bilan(protocole, au)
+    except JourDuBilanRefuse as refus:
+        raise ValidationError(str(refus), code="apres_echeance") from None

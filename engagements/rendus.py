@@ -28,10 +28,15 @@ def _jour(date, format_="j F Y"):
     return dateformat.format(date, format_)
 
 
-def entree_journal(groupe, avec_objet=False):
+def entree_journal(groupe, avec_objet=False, protocole=None):
     """Un enregistrement du journal (les champs changés ensemble) ; `avec_objet` : nommer l'action ou
-    l'obligation. Le balisage de la frise d'une action et des évolutions des tableaux de bord."""
+    l'obligation ; `protocole` : celui de l'entrée, dont l'échéance passée fait marquer « après l'échéance » les
+    entrées qui prennent effet après elle. Le balisage de la frise d'une action et des évolutions des tableaux de
+    bord."""
     premiere = groupe[0]
+    apres_echeance = ""
+    if protocole is not None and protocole.termine() and premiere.date_effet > protocole.echeance:
+        apres_echeance = mark_safe(' <span class="badge apres-echeance">après l\'échéance</span>')
     objet = ""
     if avec_objet:
         if premiere.action_id:
@@ -62,9 +67,10 @@ def entree_journal(groupe, avec_objet=False):
     if premiere.commentaire:
         commentaire = format_html('<p class="journal-commentaire mb-0">« {} »</p>', premiere.commentaire)
     return format_html(
-        '<li class="journal-entree">\n  <p class="mb-1"><strong>{}</strong>{}\n'
+        '<li class="journal-entree">\n  <p class="mb-1"><strong>{}</strong>{}{}\n'
         '    <span class="text-body-secondary">— {}{}</span></p>\n  <ul class="mb-1">{}</ul>\n  {}\n</li>',
         _jour(premiere.date_effet),
+        apres_echeance,
         objet,
         premiere.auteur if premiere.auteur_id else "inconnu",
         enregistre,

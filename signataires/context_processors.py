@@ -7,8 +7,11 @@ from signataires.acces import peut_inviter
 
 def protocole_courant(request):
     habilitation = getattr(request, "habilitation", None)
+    protocole = getattr(request, "protocole", None)
     return {
-        "protocole": getattr(request, "protocole", None),
+        "protocole": protocole,
+        # Après l'échéance (`Protocole.echeance`), chaque page du protocole le dit une fois (le bandeau de base.html).
+        "echeance_passee": protocole is not None and protocole.termine(),
         "protocoles": getattr(request, "protocoles", []),
         "habilitation": habilitation,
         "peut_inviter": peut_inviter(habilitation),

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -136,6 +137,8 @@ MATRICE = {
     # Les indicateurs : tout membre lit ; l'organisation qui fournit (ici celle du chargé de mission pilote) et la
     # coordination saisissent les valeurs ; la coordination définit les indicateurs et leurs départs et cibles.
     "indicateurs": (None, {"GET": MEMBRES}, "POST"),
+    # Le bilan à l'échéance : tout membre du protocole.
+    "bilan": (None, {"GET": MEMBRES}, "POST"),
     "indicateur": (lambda c: [c["indicateur"].pk], {"GET": LECTURE_ACTION}, "POST"),
     "indicateur_creer": (None, {"GET": COORDINATION}, "PUT"),
     "indicateur_modifier": (lambda c: [c["indicateur"].pk], {"GET": sauf(COORDINATION, autre_protocole=404)}, "PUT"),
@@ -174,6 +177,15 @@ MATRICE = {
         {"GET": COORDINATION, "POST": sauf(COORDINATION, autre_protocole=302, coordinateur=302, administrateur=302)},
         "PUT",
     ),
+    # Importer des valeurs d'indicateurs : la coordination et les chargé·es de mission (chaque ligne est ensuite jugée
+    # selon l'organisation qui fournit l'indicateur : tests/engagements/test_import_valeurs.py) ; le POST d'un
+    # fichier montre l'aperçu, rien n'est écrit.
+    "indicateurs_importer": (
+        None,
+        {"GET": sauf(MEMBRES, lecteur=403), "POST": sauf(MEMBRES, lecteur=403)},
+        "PUT",
+    ),
+    "indicateurs_modele": (lambda c: ["csv"], {"GET": sauf(MEMBRES, lecteur=403)}, "POST"),
     "vue_ensemble": (None, {"GET": MEMBRES}, "POST"),
     "quartier": (lambda c: [c["action"].protocole.quartiers.get().slug], {"GET": LECTURE_ACTION}, "POST"),
     # Le pilote de l'action n'est lié au protocole que par elle : ailleurs, sa vue partenaire n'existe pas.
@@ -283,6 +295,11 @@ DONNEES = {
     ("visa", "POST"): lambda c: {"archive": comite(c)["archive"].pk, "lu": "on"},
     ("blocages", "POST"): lambda c: {"identifiant": c["comptes"]["lecteur"].utilisateur.username},
     ("compte", "POST"): lambda c: {"rappel_hebdomadaire": "on"},
+    ("indicateurs_importer", "POST"): lambda c: {
+        "fichier": SimpleUploadedFile(
+            "valeurs.csv", "Indicateur;Quartier;Période;Valeur\nIND-01;Tout le territoire;2021;12,5\n".encode()
+        )
+    },
     ("rappels_comptes", "POST"): lambda c: {"recoit": [str(c["comptes"]["lecteur"].pk)]},
 }
 
@@ -394,6 +411,7 @@ EXPORTS = [
     ("actions", "?export=xlsx"),
     ("indicateurs", "?export=csv"),
     ("indicateurs", "?export=xlsx"),
+    ("bilan", "?export=csv"),
 ]
 
 
