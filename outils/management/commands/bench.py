@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
@@ -64,8 +65,14 @@ class Reglage:
     grand_rapport: int
 
 
+# BANC_BASE : un autre nom pour les bases du grand passage (toujours préfixé de PREFIXE_BASES), pour que deux
+# personnes qui mesurent sur la même machine ne se prennent pas leurs bases.
+BASE_COMPLETE = os.environ.get("BANC_BASE", PREFIXE_BASES)
+if not BASE_COMPLETE.startswith(PREFIXE_BASES):
+    raise ImproperlyConfigured(f"BANC_BASE doit commencer par {PREFIXE_BASES}.")
+
 REGLAGES = {
-    "full": Reglage("suivi_bench", Echelle(450, 150_000), 50, 10.0, False, Path("docs/benchmarks.md"), 2000),
+    "full": Reglage(BASE_COMPLETE, Echelle(450, 150_000), 50, 10.0, False, Path("docs/benchmarks.md"), 2000),
     "smoke": Reglage("suivi_bench_smoke", Echelle(3, 300), 5, 2.0, True, None, 400),
 }
 
