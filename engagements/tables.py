@@ -1,5 +1,7 @@
 """Le tableau de la liste des actions (django-tables2) : colonnes, rendu et tris."""
 
+import inspect
+
 import django_tables2 as tables
 from django.db.models import Case, F, IntegerField, Value, When
 from django.urls import reverse
@@ -82,25 +84,39 @@ class TableActions(tables.Table):
         default = "—"
 
     def lignes_html(self):
-        """Les lignes de la page, écrites en Python : le gabarit de django-tables2 rendrait chaque case par ses
-        nœuds (des centaines par page). Même balisage que le sien : les attributs de ligne et de case, la valeur
-        rendue par `render_<colonne>` (échappée sauf si elle est déjà du HTML sûr)."""
-        lignes = list(self.paginated_rows)
+        """Les lignes de la page, écrites en Python : le gabarit de django-tables2, et même ses lignes liées
+        (`BoundRow.items`), coûtent par case (des centaines par page). Même balisage que le sien : classe odd/even
+        des lignes, attributs des cases, valeur rendue par `render_<colonne>` (« — » quand elle est vide), le titre
+        lié à la page de l'action avec son ancre ; échappée sauf si elle est déjà du HTML sûr."""
+        lignes = [ligne.record for ligne in self.page.object_list] if self.page else list(self.data)
         if not lignes:
             return format_html('<tr><td colspan="{}">{}</td></tr>', len(self.columns), self.empty_text)
-        return format_html_join(
-            "\n",
-            "<tr {}>{}</tr>",
-            (
-                (
-                    ligne.attrs.as_html(),
-                    format_html_join(
-                        "", "<td {}>{}</td>", ((colonne.attrs["td"].as_html(), case) for colonne, case in ligne.items())
-                    ),
-                )
-                for ligne in lignes
-            ),
-        )
+        colonnes = []
+        for colonne in self.columns:
+            rendu = getattr(self, f"render_{colonne.name}", None)
+            arguments = set(inspect.signature(rendu).parameters) if rendu else set()
+            vides = colonne.column.empty_values
+            colonnes.append((colonne.name, colonne.accessor, rendu, arguments, vides, colonne.attrs["td"].as_html()))
+        html = []
+        for rang, record in enumerate(lignes):
+            cases = []
+            for nom, accesseur, rendu, arguments, vides, attributs in colonnes:
+                valeur = accesseur.resolve(record, quiet=True)
+                if valeur in vides:
+                    contenu = self.default
+                elif rendu is None:
+                    contenu = valeur
+                else:
+                    contenu = rendu(
+                        **{"value": valeur, "record": record} if "record" in arguments else {"value": valeur}
+                    )
+                if nom == "titre":
+                    contenu = format_html(
+                        '<a id="action-{}" href="{}">{}</a>', record.pk, reverse("action", args=[record.pk]), contenu
+                    )
+                cases.append(format_html("<td {}>{}</td>", attributs, contenu))
+            html.append(format_html('<tr class="{}">{}</tr>', "even" if rang % 2 else "odd", mark_safe("".join(cases))))
+        return mark_safe("\n".join(html))
 
     def montrer(self, colonnes):
         """Masque les colonnes optionnelles absentes de `colonnes`."""
