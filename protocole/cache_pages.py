@@ -29,7 +29,7 @@ from django.core.cache import caches
 logger = logging.getLogger(__name__)
 
 # À monter quand un gabarit ou un calcul gardé change : les morceaux rangés avant ne servent plus.
-VERSION_PAGES = "1"
+VERSION_PAGES = "2"
 ALIAS = "pages"
 
 

@@ -10,6 +10,7 @@ pages (`protocole.cache_pages`). L'en-tête, le formulaire des dates et les lien
 chaque requête.
 """
 
+from dataclasses import dataclass
 from itertools import groupby
 
 from django.shortcuts import render
@@ -150,11 +151,29 @@ def _tableau(perimetre, periode, identifiant):
     }
 
 
+@dataclass
+class Corps:
+    """Ce que le cache des pages garde d'un tableau de bord : le HTML de son corps (un morceau par gabarit), les
+    organisations qui ont une vue partenaire et le menu des engagements de l'en-tête (déjà lus par le calcul : la
+    page ne les relit pas)."""
+
+    html: list
+    membres: list
+    menu: list
+
+    @property
+    def morceaux(self):
+        return [mark_safe(html) for html in self.html]
+
+    @property
+    def engagements_menu(self):
+        return [Engagement(numero=numero, titre=titre) for numero, titre in self.menu]
+
+
 def _corps(request, nom, perimetre, periode, calculer, gabarits=None):
-    """Le corps d'un tableau de bord, rendu par `tableaux/_corps_<nom>.html` (ou par chacun des `gabarits`, qui
-    donnent alors une liste de morceaux) avec le contexte que donne `calculer()` : une fois par (protocole,
-    périmètre, dates, version des données), puis lu dans le cache des pages. Le contexte ne tient rien de propre à
-    la personne."""
+    """Le `Corps` d'un tableau de bord, rendu par `tableaux/_corps_<nom>.html` (ou par chacun des `gabarits`) avec le
+    contexte que donne `calculer()` : une fois par (protocole, périmètre, dates, version des données), puis lu dans
+    le cache des pages. Le contexte ne tient rien de propre à la personne."""
     parametres = {
         "perimetre": perimetre.parametres,
         "au": periode.au.isoformat(),
@@ -165,18 +184,13 @@ def _corps(request, nom, perimetre, periode, calculer, gabarits=None):
 
     def rendre():
         contexte = calculer()
-        # Les organisations membres d'une partie (elles ont une vue partenaire) : de quoi décider, hors du corps
-        # gardé, du lien vers la vue de l'organisation de la personne.
-        membres = [a.organisation_id for _partie, liste in contexte.get("membres", []) for a in liste]
-        html = [render_to_string(gabarit, contexte) for gabarit in gabarits or [f"tableaux/_corps_{nom}.html"]]
-        # Le menu des engagements de l'en-tête, déjà lu par la grille : sans lui, la page le relirait.
-        menu = [(e.numero, e.titre) for e in contexte["engagements_menu"]]
-        return {"html": html, "membres": membres, "menu": menu}
+        return Corps(
+            html=[render_to_string(gabarit, contexte) for gabarit in gabarits or [f"tableaux/_corps_{nom}.html"]],
+            membres=[a.organisation_id for _partie, liste in contexte.get("membres", []) for a in liste],
+            menu=[(e.numero, e.titre) for e in contexte["engagements_menu"]],
+        )
 
-    garde = cache_pages.memoriser(request, f"tableau:{nom}", parametres, rendre)
-    morceaux = [mark_safe(html) for html in garde["html"]]
-    request.engagements_menu = [Engagement(numero=numero, titre=titre) for numero, titre in garde["menu"]]
-    return (morceaux if gabarits else morceaux[0]), garde["membres"]
+    return cache_pages.memoriser(request, f"tableau:{nom}", parametres, rendre)
 
 
 def _membres_des_parties(protocole):
@@ -208,15 +222,16 @@ def vue_ensemble(request):
             "membres": _membres_des_parties(protocole),
         }
 
-    corps, membres = _corps(request, "ensemble", perimetre, periode, calculer)
+    corps = _corps(request, "ensemble", perimetre, periode, calculer)
     # Le lien vers la vue de sa propre organisation, propre à la personne : hors du corps gardé.
     mon_organisation = request.habilitation.organisation
     contexte = {
         "periode": periode,
-        "corps": corps,
-        "mon_organisation": mon_organisation if mon_organisation.pk in membres else None,
+        "corps": corps.morceaux[0],
+        "mon_organisation": mon_organisation if mon_organisation.pk in corps.membres else None,
+        "engagements_menu": corps.engagements_menu,
     }
-    return render(request, "tableaux/vue_ensemble.html", contexte | {"engagements_menu": request.engagements_menu})
+    return render(request, "tableaux/vue_ensemble.html", contexte)
 
 
 @membre_requis
@@ -238,12 +253,14 @@ def quartier(request, slug):
             f"Les indicateurs mesurés dans le quartier {courant.nom} et pour tout le territoire",
         )
 
+    corps = _corps(request, "quartier", perimetre, periode, calculer)
     contexte = {
         "periode": periode,
-        "quartier": perimetre.quartier,
-        "corps": _corps(request, "quartier", perimetre, periode, calculer)[0],
+        "quartier": courant,
+        "corps": corps.morceaux[0],
+        "engagements_menu": corps.engagements_menu,
     }
-    return render(request, "tableaux/quartier.html", contexte | {"engagements_menu": request.engagements_menu})
+    return render(request, "tableaux/quartier.html", contexte)
 
 
 @membre_requis
@@ -287,6 +304,13 @@ def organisation(request, slug):
         )
 
     gabarits = ["tableaux/_corps_organisation_parties.html", "tableaux/_corps_organisation.html"]
-    (parties, corps), _membres = _corps(request, "organisation", perimetre, periode, calculer, gabarits)
-    contexte = {"periode": periode, "organisation": courante, "parties": parties, "corps": corps}
-    return render(request, "tableaux/organisation.html", contexte | {"engagements_menu": request.engagements_menu})
+    corps = _corps(request, "organisation", perimetre, periode, calculer, gabarits)
+    parties, suite = corps.morceaux
+    contexte = {
+        "periode": periode,
+        "organisation": courante,
+        "parties": parties,
+        "corps": suite,
+        "engagements_menu": corps.engagements_menu,
+    }
+    return render(request, "tableaux/organisation.html", contexte)
