@@ -3,11 +3,13 @@ fois ; tout changement (action, verdict, décision, réunion, données de réfé
 chaque page gardée et dans le rapport."""
 
 import datetime
+import io
 
 import pytest
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from comite.models import Decision, Reunion
 from engagements.models import Obligation, Valeur, ValeurVerdict, Verdict
@@ -184,7 +186,25 @@ def test_a_verdict_is_visible_on_the_next_request_of_the_list_filtered_by_verdic
     assert "Chantier éducatif" in lire(connecte, "actions", [], verdict=ValeurVerdict.NON_TENU)
 
 
-def test_a_decision_changes_the_data_version_so_no_page_or_report_is_served_from_before_it(connecte, jeu):
+def test_a_decision_is_in_the_very_next_report_downloaded_not_the_cached_one(connecte, jeu):
+    """Le rapport PDF gardé en cache (comite/rapports/cache.py, clé sur la même version des données) : une décision
+    du comité ajoutée entre deux téléchargements est dans le second."""
+    reunion = Reunion.objects.create(protocole=jeu["protocole"], date=AUJOURDHUI, titre="Comité")
+    parametres = {"perimetre": "protocole", "au": AUJOURDHUI.isoformat()}
+
+    def telecharger():
+        reponse = connecte.get(reverse("rapport"), parametres, follow=True)
+        assert reponse["Content-Type"] == "application/pdf"
+        contenu = b"".join(reponse.streaming_content) if reponse.streaming else reponse.content
+        lecteur = PdfReader(io.BytesIO(contenu))
+        return " ".join(" ".join(page.extract_text() for page in lecteur.pages).split())
+
+    assert "Relancer le chantier éducatif" not in telecharger()
+    Decision.objects.create(reunion=reunion, texte="Relancer le chantier éducatif.")
+    assert "Relancer le chantier éducatif" in telecharger()
+
+
+def test_a_decision_changes_the_data_version_so_no_page_or_report_is_served_from_before_it(jeu):
     reunion = Reunion.objects.create(protocole=jeu["protocole"], date=AUJOURDHUI, titre="Comité")
     avant = VersionDonnees.lire(jeu["protocole"])
     decision = Decision.objects.create(reunion=reunion, texte="Relancer le chantier.")
