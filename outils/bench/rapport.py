@@ -18,6 +18,9 @@ RATIO_FROID = 6.0  # p95 d'une page juste après un changement / p95 de la vue t
 RATIO_FROID_PASSE = 8.0  # le tableau de bord d'un quartier « au » une date passée
 RATIO_DEMO_NATIONAL = 1.2  # le protocole de démonstration dans la base nationale / dans sa base seule
 PART_CHARGE = 0.25  # sous charge : requêtes par seconde des pages / celles de la vue triviale
+# Les pages que visent ces cibles (les tableaux de bord et la liste des actions) ; les autres sont mesurées pour
+# information.
+PAGES_CIBLES = ("quartier", "quartier_au", "vue_ensemble", "organisation", "actions")
 CHARGE_NOTABLE = 1.0  # charge moyenne sur une minute au-delà de laquelle d'autres travaux faussent les chiffres
 
 
@@ -76,6 +79,8 @@ def verdict(page, series):
         return f"✗ {erreurs} error(s)"
     if page == "sante":
         return "reference"
+    if page not in PAGES_CIBLES:
+        return "measured, no target in issue 19"
     r, manques = ratios(series, page), []
     froid_max = RATIO_FROID_PASSE if page == "quartier_au" else RATIO_FROID
     if r["chaud"] is None or r["chaud"] > RATIO_CHAUD:
