@@ -306,9 +306,9 @@ class Command(BaseCommand):
         return series
 
     def charger(self, port, nationaux, series, duree, ecrire):
-        """La charge sur les pages visées par les cibles (rapport.PAGES_CIBLES) des protocoles nationaux, tour à tour : chaude, puis
-        avec une entrée du journal écrite chaque seconde dans l'un d'eux ; et la vue triviale seule sous la même
-        charge, la référence."""
+        """La charge sur les pages visées par les cibles (`rapport.PAGES_CIBLES`) des protocoles nationaux, tour à
+        tour : chaude, puis avec une entrée du journal écrite chaque seconde dans l'un d'eux ; et la vue triviale
+        seule sous la même charge, la référence."""
         presentes = [p for p in rapport.PAGES_CIBLES if series[p] is not None]
         melange = [(c["pages"][p], c["cookie"]) for p in presentes for c in nationaux]
         sante = [(nationaux[0]["pages"]["sante"], nationaux[0]["cookie"])]
