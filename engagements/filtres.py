@@ -11,7 +11,7 @@ from engagements.forms import DateInput
 from engagements.models import Action, Engagement, Statut, ValeurVerdict
 from engagements.models.recherche import correspond
 from engagements.models.regles import aujourd_hui, debut_du_jour
-from engagements.tableaux import en_retard, pilotee_ou_accompagnee
+from engagements.tableaux import en_retard, pilotee_ou_accompagnee, sans_nouvelles
 from protocole.formulaires import Accessible
 from protocole.models import Quartier
 from protocole.selecteur import GENRES, SUFFIXE, Selecteur
@@ -131,6 +131,8 @@ class FiltreActions(django_filters.FilterSet):
         help_text="Aucun changement enregistré depuis cette date.",
     )
     en_retard = CaseACocher(label="En retard seulement", method="filtrer_en_retard")
+    # Le lien « toutes les actions sans nouvelles » des tableaux de bord, qui n'en montrent que les premières.
+    sans_nouvelles = CaseACocher(label="Sans nouvelles depuis 90 jours seulement", method="filtrer_sans_nouvelles")
     archivees = CaseACocher(label="Inclure les archivées", method="inclure_archivees")
 
     class Meta:
@@ -172,6 +174,9 @@ class FiltreActions(django_filters.FilterSet):
 
     def filtrer_en_retard(self, queryset, name, coche):
         return queryset.filter(en_retard(aujourd_hui())) if coche else queryset
+
+    def filtrer_sans_nouvelles(self, queryset, name, coche):
+        return queryset.filter(sans_nouvelles(aujourd_hui())) if coche else queryset
 
     def inclure_archivees(self, queryset, name, coche):
         return queryset  # appliqué dans filter_queryset : il faut agir aussi quand la case est décochée

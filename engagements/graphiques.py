@@ -8,18 +8,15 @@ et le tableau des mêmes chiffres à côté.
 
 from dataclasses import dataclass, field
 
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from engagements.badges import SYMBOLES_STATUT
 from engagements.models import Statut, ValeurVerdict
 from engagements.tableaux import Compte
 
-# Un symbole par statut, les mêmes que les badges (templates/engagements/_statut.html).
-SYMBOLES = {
-    Statut.A_VENIR: "○",
-    Statut.EN_COURS: "▶",
-    Statut.REALISE: "✓",
-    Statut.BLOQUE: "■",
-    Statut.EN_PAUSE: "‖",
-    Statut.ABANDONNE: "✗",
-}
+# Un symbole par statut, les mêmes que les badges.
+SYMBOLES = SYMBOLES_STATUT
 # (fond, encre) : le texte écrit sur chaque fond y garde un contraste d'au moins 4,5:1.
 COULEURS = {
     Statut.A_VENIR: ("#d0d7de", "#1f2328"),
@@ -272,6 +269,33 @@ class Cellule:
     @property
     def statuts(self):
         return [(statut, SYMBOLES[statut], libelle, n) for statut, libelle, n in self.compte.statuts() if n]
+
+    def __html__(self):
+        """Le contenu de la case, écrit en Python plutôt que par un gabarit inclus à chaque case (une grille en a des
+        dizaines) ; la couleur (`classe`, posée par la cellule du tableau) double toujours ces mots."""
+        if self.classe in ("sans-objet", "vide"):
+            return format_html('<span class="mention">{}</span>', self.mention)
+        total = self.compte.total
+        morceaux = [format_html('<strong class="d-block">{} action{}</strong>', total, "s" if total > 1 else "")]
+        if self.mention:
+            morceaux.append(format_html('<span class="mention d-block">{}</span>', self.mention))
+        morceaux.append(
+            format_html(
+                '<ul class="list-unstyled mb-0 statuts-cellule">{}</ul>',
+                format_html_join(
+                    "",
+                    '<li><span aria-hidden="true">{} </span>{} : {}</li>',
+                    ((symbole, libelle, n) for _s, symbole, libelle, n in self.statuts),
+                ),
+            )
+        )
+        if self.compte.moyenne is not None:
+            morceaux.append(
+                format_html('<span class="d-block small">avancement moyen {} %</span>', self.compte.moyenne)
+            )
+        return mark_safe("".join(morceaux))
+
+    __str__ = __html__  # le gabarit écrit `{{ cellule }}` : Django passe par str() avant d'échapper
 
 
 def cellule(compte):

@@ -22,7 +22,8 @@ def choisir(session, protocoles):
 class ProtocoleCourantMiddleware:
     """Pose `request.protocole` et `request.habilitation` (None hors connexion ou sans rôle dans ce protocole).
 
-    Une seule requête : les habilitations de l'utilisateur avec leur protocole, ou la liste des protocoles publics.
+    Une seule requête : les habilitations de l'utilisateur avec leur protocole (et sa version des données), ou la
+    liste des protocoles publics.
     """
 
     def __init__(self, get_response):
@@ -32,7 +33,9 @@ class ProtocoleCourantMiddleware:
         # Par la relation inverse du compte : ce module du rez-de-chaussée n'importe pas `signataires`.
         habilitations = []
         if request.user.is_authenticated:
-            qs = request.user.habilitations.select_related("protocole", "organisation")
+            # La version des données vient avec le protocole : la clé du cache des pages (protocole/cache_pages.py),
+            # lue avant tout calcul de la requête.
+            qs = request.user.habilitations.select_related("protocole__version_donnees", "organisation")
             habilitations = list(qs.order_by("protocole__ordre", "protocole__territoire"))
         if habilitations:
             request.protocoles = [h.protocole for h in habilitations]

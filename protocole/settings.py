@@ -271,6 +271,14 @@ else:
         }
     }
 CACHES["default"]["TIMEOUT"] = 7 * 24 * 3600
+# Les morceaux de pages calculés une fois par version des données (protocole/cache_pages.py) : à part des rapports,
+# pour que ces entrées nombreuses et petites ne chassent pas les PDF ; une version des données dure rarement un jour.
+if REDIS_URL:
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages"}
+else:
+    # La table est créée par une migration (protocole/migrations/0009_table_du_cache_des_pages.py).
+    CACHES["pages"] = {**CACHES["default"], "LOCATION": "suivi_cache_pages", "OPTIONS": {"MAX_ENTRIES": 5000}}
+CACHES["pages"]["TIMEOUT"] = 24 * 3600
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Les rendus des rapports tournent sur des workers Celery (`celery -A protocole worker`), Redis faisant courtier et

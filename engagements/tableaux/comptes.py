@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from engagements.models import Action, Bloc, Champ, Entree, EntreeQuartier, Obligation, Statut, ValeurVerdict
 from engagements.models.regles import aujourd_hui
-from engagements.tableaux.regles import en_retard
+from engagements.tableaux.regles import en_retard, sans_nouvelles
 from signataires.models import Partie
 
 
@@ -18,6 +18,7 @@ class Compte:
 
     par_statut: dict = field(default_factory=lambda: dict.fromkeys(Statut.values, 0))
     en_retard: int = 0
+    sans_nouvelles: int = 0  # compté par la grille seulement (`grille`)
     somme_avancement: int = 0
     comptees_pour_moyenne: int = 0
     sans_objet: bool = False
@@ -41,9 +42,10 @@ class Compte:
         """[(statut, libellé, nombre)] dans l'ordre des statuts."""
         return [(s.value, s.label, self.par_statut[s.value]) for s in Statut]
 
-    def ajouter(self, statut, n, retard, somme, comptees):
+    def ajouter(self, statut, n, retard, somme, comptees, silence=0):
         self.par_statut[statut] += n
         self.en_retard += retard
+        self.sans_nouvelles += silence
         self.somme_avancement += somme
         self.comptees_pour_moyenne += comptees
 
@@ -51,29 +53,30 @@ class Compte:
         for statut, n in autre.par_statut.items():
             self.par_statut[statut] += n
         self.en_retard += autre.en_retard
+        self.sans_nouvelles += autre.sans_nouvelles
         self.somme_avancement += autre.somme_avancement
         self.comptees_pour_moyenne += autre.comptees_pour_moyenne
         return self
 
 
-def _agreger(actions, au, cles):
-    """Une requête : les actions groupées par `cles` et par statut. Renvoie {clé: Compte}."""
+def _agreger(actions, au, cles, silence=False):
+    """Une requête : les actions groupées par `cles` et par statut. Renvoie {clé: Compte}. `silence` : compter aussi
+    les actions sans nouvelles (sur des actions d'`etat_au`, qui portent leur dernière nouvelle)."""
     non_abandonnee = ~Q(statut_au=Statut.ABANDONNE)
-    lignes = (
-        actions.order_by()
-        .values(*cles, "statut_au")
-        .annotate(
-            n=Count("pk"),
-            retard=Count("pk", filter=en_retard(au)),
-            somme=Coalesce(Sum("avancement_au", filter=non_abandonnee), 0),
-            comptees=Count("pk", filter=non_abandonnee),
-        )
-    )
+    chiffres = {
+        "n": Count("pk"),
+        "retard": Count("pk", filter=en_retard(au)),
+        "somme": Coalesce(Sum("avancement_au", filter=non_abandonnee), 0),
+        "comptees": Count("pk", filter=non_abandonnee),
+    }
+    if silence:
+        chiffres["silence"] = Count("pk", filter=sans_nouvelles(au))
+    lignes = actions.order_by().values(*cles, "statut_au").annotate(**chiffres)
     comptes = {}
     for ligne in lignes:
         cle = tuple(ligne[c] for c in cles)
         comptes.setdefault(cle, Compte()).ajouter(
-            ligne["statut_au"], ligne["n"], ligne["retard"], ligne["somme"], ligne["comptees"]
+            ligne["statut_au"], ligne["n"], ligne["retard"], ligne["somme"], ligne["comptees"], ligne.get("silence", 0)
         )
     return comptes
 
@@ -89,7 +92,8 @@ class Grille:
 
 
 def grille(perimetre, au):
-    """Trois requêtes : engagements, blocs (pour « sans objet »), comptes groupés par engagement et partie."""
+    """Quatre requêtes : engagements, parties, blocs (pour « sans objet »), comptes groupés par engagement et partie
+    (dont les actions sans nouvelles : les tableaux de bord en donnent le nombre et n'en listent que les premières)."""
     protocole = perimetre.protocole
     engagements = list(protocole.engagements.order_by("numero"))
     if perimetre.engagement is not None:
@@ -97,7 +101,7 @@ def grille(perimetre, au):
     parties = list(Partie.objects.filter(protocole=protocole).order_by("ordre"))
     blocs = Bloc.objects.filter(engagement__protocole=protocole).order_by()
     blocs = set(blocs.values_list("engagement__numero", "partie__code"))
-    comptes = _agreger(perimetre.actions(au), au, ["engagement_au", "partie_au"])
+    comptes = _agreger(perimetre.actions(au), au, ["engagement_au", "partie_au"], silence=True)
     lignes, total = [], Compte()
     for engagement in engagements:
         cellules, ligne_total = [], Compte()

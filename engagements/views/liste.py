@@ -3,15 +3,19 @@
 from django.contrib import messages
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from engagements.acces import actions_lisibles, peut_creer
 from engagements.exports import EXPORTS
 from engagements.filtres import FiltreActions
+from engagements.models.regles import aujourd_hui
 from engagements.tableaux import avec_dernier_commentaire, avec_drapeaux, par_urgence
 from engagements.tables import OPTIONNELLES, TableActions, colonnes_choisies
+from protocole import cache_pages
 from protocole.acces import membre_requis
 
 PAR_PAGE = 25
@@ -57,29 +61,29 @@ def _lien_export(request, format_):
     return f"?{parametres.urlencode()}"
 
 
-@membre_requis
-@require_safe
-def actions(request):
-    """Les actions du protocole courant, filtrées, triées et paginées ; `?export=csv|xlsx` exporte tout le filtré."""
-    filtre = FiltreActions(request.GET, queryset=_pour_affichage(actions_lisibles(request)), request=request)
-    # Sans tri demandé, l'ordre de travail : ouvertes en retard, ouvertes par échéance, closes en dernier.
-    table = TableActions(par_urgence(filtre.qs))
-    exporter = EXPORTS.get(request.GET.get("export"))
-    if exporter and not filtre.is_valid():
-        # Des filtres refusés ne s'appliquent pas : l'export donnerait plus que demandé. La liste dit pourquoi.
-        parametres = request.GET.copy()
-        parametres.pop("export")
-        return redirect(f"{request.path}?{parametres.urlencode()}")
-    table.request = request
+def _colonnes(request):
     colonnes = colonnes_choisies(request.user, request.habilitation)
     if request.GET.get("quartier") and "quartiers" not in colonnes:
         colonnes.append("quartiers")  # filtrée par quartier, la liste dit lesquels (« tout le territoire » compris)
+    return colonnes
+
+
+def _table(request, colonnes):
+    """Le filtre et le tableau de la requête, triés ; les lignes ne sont lues qu'à l'affichage ou à l'export."""
+    filtre = FiltreActions(request.GET, queryset=_pour_affichage(actions_lisibles(request)), request=request)
+    # Sans tri demandé, l'ordre de travail : ouvertes en retard, ouvertes par échéance, closes en dernier.
+    table = TableActions(par_urgence(filtre.qs))
+    table.request = request
     table.montrer(colonnes)
     if tri := _tri(request, table):
         table.order_by = tri
-    if exporter:
-        lignes = avec_dernier_commentaire(table.data.data)
-        return exporter(lignes, request.protocole, lambda a: request.build_absolute_uri(reverse("action", args=[a.pk])))
+    return filtre, table
+
+
+def _liste(request, colonnes):
+    """Ce que la liste montre de la même façon à tous les membres pour cette requête : les filtres, le nombre, les
+    exports et le tableau, rendus en HTML (gardés dans le cache des pages), et de quoi écrire le reste de la page."""
+    filtre, table = _table(request, colonnes)
     par_page, refus_par_page = _par_page(request)
     table.paginate(per_page=par_page)
     # Une page illisible montre la première, une page au-delà de la dernière montre la dernière.
@@ -89,21 +93,59 @@ def actions(request):
     filtre_actif = any(request.GET.get(nom) for nom in filtre.filters)
     if not filtre_actif:
         table.empty_text = "Aucune action n'est encore suivie dans ce protocole."
+    contexte = {
+        "filtre": filtre,
+        "table": table,
+        "nombre": table.paginator.count,
+        "export_csv": _lien_export(request, "csv"),
+        "export_xlsx": _lien_export(request, "xlsx"),
+        "filtre_actif": filtre_actif,
+        "par_page": par_page,
+        "tailles_de_page": TAILLES_DE_PAGE,
+        "refus_par_page": refus_par_page,
+        "request": request,
+    }
+    gabarits = ("engagements/_actions_filtres.html", "engagements/_actions_table.html")
+    return {
+        "html": [render_to_string(gabarit, contexte) for gabarit in gabarits],
+        "numero_page": table.page.number,
+        "premiere_en_retard": premiere_en_retard.pk if premiere_en_retard else None,
+    }
+
+
+@membre_requis
+@require_safe
+def actions(request):
+    """Les actions du protocole courant, filtrées, triées et paginées ; `?export=csv|xlsx` exporte tout le filtré.
+
+    Les filtres et le tableau sont rendus une fois par (requête, colonnes, jour, version des données) et gardés dans
+    le cache des pages ; le bouton de création (selon le rôle) et le choix des colonnes (jeton CSRF) restent rendus à
+    chaque requête."""
+    colonnes = _colonnes(request)
+    exporter = EXPORTS.get(request.GET.get("export"))
+    if exporter:
+        filtre, table = _table(request, colonnes)
+        if not filtre.is_valid():
+            # Des filtres refusés ne s'appliquent pas : l'export donnerait plus que demandé. La liste dit pourquoi.
+            parametres = request.GET.copy()
+            parametres.pop("export")
+            return redirect(f"{request.path}?{parametres.urlencode()}")
+        lignes = avec_dernier_commentaire(table.data.data)
+        return exporter(lignes, request.protocole, lambda a: request.build_absolute_uri(reverse("action", args=[a.pk])))
+    parametres = {
+        "requete": sorted((cle, valeurs) for cle, valeurs in request.GET.lists()),
+        "colonnes": colonnes,
+        "aujourd_hui": aujourd_hui().isoformat(),
+    }
+    garde = cache_pages.memoriser(request, "actions", parametres, lambda: _liste(request, colonnes))
     return render(
         request,
         "engagements/actions.html",
         {
-            "filtre": filtre,
-            "table": table,
-            "nombre": table.paginator.count,
+            "corps": [mark_safe(html) for html in garde["html"]],
+            "numero_page": garde["numero_page"],
+            "premiere_en_retard": {"pk": garde["premiere_en_retard"]} if garde["premiere_en_retard"] else None,
             "peut_creer": peut_creer(request.habilitation),
-            "export_csv": _lien_export(request, "csv"),
-            "export_xlsx": _lien_export(request, "xlsx"),
-            "filtre_actif": filtre_actif,
-            "par_page": par_page,
-            "tailles_de_page": TAILLES_DE_PAGE,
-            "refus_par_page": refus_par_page,
-            "premiere_en_retard": premiere_en_retard,
             "colonnes": [(nom, libelle, nom in colonnes) for nom, libelle in OPTIONNELLES.items()],
         },
     )

@@ -3,16 +3,26 @@
 Tous les chiffres viennent de `engagements.tableaux`, en un nombre fixe de requêtes ; les graphiques de
 `engagements.graphiques`, sans requête. `?au=` montre l'état d'un jour passé (reconstruit depuis le journal),
 `?depuis=` ouvre la période des évolutions.
+
+Le corps d'un tableau de bord (chiffres, grille, graphiques, listes, évolutions) est le même pour tous les membres du
+protocole : il est rendu une fois par (protocole, périmètre, dates, version des données) et gardé dans le cache des
+pages (`protocole.cache_pages`). L'en-tête, le formulaire des dates et les liens propres à la personne sont rendus à
+chaque requête.
 """
 
+from dataclasses import dataclass
 from itertools import groupby
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from engagements.graphiques import cellule, graphique_engagements, graphique_quartiers, grille_affichee
-from engagements.models import ValeurVerdict
+from engagements.models import Engagement, ValeurVerdict
+from engagements.models.regles import aujourd_hui
 from engagements.periode import PeriodeForm, jour, lire_perimetre, parametres_rapport
 from engagements.tableaux import (
     Perimetre,
@@ -24,10 +34,12 @@ from engagements.tableaux import (
     verdicts_par_engagement,
 )
 from engagements.tableaux.indicateurs import par_etiquette, situations_du_perimetre
+from protocole import cache_pages
 from protocole.acces import membre_requis
 from signataires.models import Appartenance, Representation
 
-LIMITE_SIGNALEES = 50
+# Les listes « à signaler » montrent leurs premières lignes ; la liste des actions, filtrée, les donne toutes.
+LIMITE_SIGNALEES = 10
 LIMITE_INDICATEURS = 20
 
 
@@ -92,6 +104,24 @@ def _engagements(affichee, verdicts):
     return blocs
 
 
+def _liens_liste(perimetre, periode):
+    """Les adresses de la liste des actions filtrée sur les actions en retard, puis sans nouvelles, du périmètre :
+    les listes du tableau de bord n'en montrent que les premières. None pour un jour passé (la liste est celle
+    d'aujourd'hui)."""
+    if periode.passe:
+        return None, None
+    filtres = {}
+    if perimetre.quartier is not None:
+        filtres["quartier"] = perimetre.quartier.pk
+    if perimetre.organisation is not None:
+        filtres["organisation"] = perimetre.organisation.pk
+    liste = reverse("actions")
+    return (
+        f"{liste}?{urlencode({**filtres, 'en_retard': 'on'})}",
+        f"{liste}?{urlencode({**filtres, 'sans_nouvelles': 'on'})}",
+    )
+
+
 def _tableau(perimetre, periode, identifiant):
     """Ce que montrent les trois tableaux de bord, en un nombre fixe de requêtes."""
     au = periode.au
@@ -100,10 +130,13 @@ def _tableau(perimetre, periode, identifiant):
     verdicts = verdicts_par_engagement(perimetre, au)
     retard, silence = actions_a_signaler(perimetre, au, limite=LIMITE_SIGNALEES)
     changements = evolutions(perimetre, periode.depuis, au)
+    lien_retard, lien_sans_nouvelles = _liens_liste(perimetre, periode)
     return {
         "perimetre": perimetre,
         "periode": periode,
         "parametres_rapport": parametres_rapport(perimetre, periode),
+        "lien_retard": lien_retard,
+        "lien_sans_nouvelles": lien_sans_nouvelles,
         "grille": affichee,
         "engagements_menu": [ligne.engagement for ligne in affichee.lignes],
         "engagements_blocs": _engagements(affichee, verdicts),
@@ -116,6 +149,48 @@ def _tableau(perimetre, periode, identifiant):
         "evolutions": changements,
         "journal": _journal_groupe(changements.entrees),
     }
+
+
+@dataclass
+class Corps:
+    """Ce que le cache des pages garde d'un tableau de bord : le HTML de son corps (un morceau par gabarit), les
+    organisations qui ont une vue partenaire et le menu des engagements de l'en-tête (déjà lus par le calcul : la
+    page ne les relit pas)."""
+
+    html: list
+    membres: list
+    menu: list
+
+    @property
+    def morceaux(self):
+        return [mark_safe(html) for html in self.html]
+
+    @property
+    def engagements_menu(self):
+        return [Engagement(numero=numero, titre=titre) for numero, titre in self.menu]
+
+
+def _corps(request, nom, perimetre, periode, calculer, gabarits=None):
+    """Le `Corps` d'un tableau de bord, rendu par `tableaux/_corps_<nom>.html` (ou par chacun des `gabarits`) avec le
+    contexte que donne `calculer()` : une fois par (protocole, périmètre, dates, version des données), puis lu dans
+    le cache des pages. Le contexte ne tient rien de propre à la personne."""
+    parametres = {
+        "perimetre": perimetre.parametres,
+        "au": periode.au.isoformat(),
+        "depuis": periode.depuis.isoformat(),
+        "depuis_choisi": periode.depuis_choisi,
+        "aujourd_hui": aujourd_hui().isoformat(),
+    }
+
+    def rendre():
+        contexte = calculer()
+        return Corps(
+            html=[render_to_string(gabarit, contexte) for gabarit in gabarits or [f"tableaux/_corps_{nom}.html"]],
+            membres=[a.organisation_id for _partie, liste in contexte.get("membres", []) for a in liste],
+            menu=[(e.numero, e.titre) for e in contexte["engagements_menu"]],
+        )
+
+    return cache_pages.memoriser(request, f"tableau:{nom}", parametres, rendre)
 
 
 def _membres_des_parties(protocole):
@@ -135,19 +210,26 @@ def vue_ensemble(request):
     protocole = request.protocole
     periode = _periode(request)
     perimetre = Perimetre(protocole)
-    contexte = _tableau(perimetre, periode, "ensemble")
-    quartiers = comptes_par_quartier(perimetre, periode.au)
-    membres = _membres_des_parties(protocole)
+
+    def calculer():
+        contexte = _tableau(perimetre, periode, "ensemble")
+        quartiers = comptes_par_quartier(perimetre, periode.au)
+        return contexte | {
+            "quartiers": [(q, cellule(c)) for q, c in quartiers],
+            "graphique_quartiers": graphique_quartiers(
+                quartiers, "graphique-quartiers", "Actions par statut et par quartier"
+            ),
+            "membres": _membres_des_parties(protocole),
+        }
+
+    corps = _corps(request, "ensemble", perimetre, periode, calculer)
+    # Le lien vers la vue de sa propre organisation, propre à la personne : hors du corps gardé.
     mon_organisation = request.habilitation.organisation
-    contexte |= {
-        "quartiers": [(q, cellule(c)) for q, c in quartiers],
-        "graphique_quartiers": graphique_quartiers(
-            quartiers, "graphique-quartiers", "Actions par statut et par quartier"
-        ),
-        "membres": membres,
-        "mon_organisation": mon_organisation
-        if any(a.organisation_id == mon_organisation.pk for _p, liste in membres for a in liste)
-        else None,
+    contexte = {
+        "periode": periode,
+        "corps": corps.morceaux[0],
+        "mon_organisation": mon_organisation if mon_organisation.pk in corps.membres else None,
+        "engagements_menu": corps.engagements_menu,
     }
     return render(request, "tableaux/vue_ensemble.html", contexte)
 
@@ -157,16 +239,27 @@ def vue_ensemble(request):
 def quartier(request, slug):
     """Un quartier : ses actions et celles de « tout le territoire », qui comptent dans chaque quartier."""
     perimetre = lire_perimetre(request.protocole, "quartier", slug)
-    courant = perimetre.quartier
     periode = _periode(request)
-    contexte = _tableau(perimetre, periode, "quartier")
-    contexte |= {"quartier": courant, "membres": _membres_des_parties(request.protocole)}
-    contexte |= _indicateurs(
-        perimetre,
-        periode.au,
-        f"{reverse('indicateurs')}?quartier={courant.pk}",
-        f"Les indicateurs mesurés dans le quartier {courant.nom} et pour tout le territoire",
-    )
+
+    courant = perimetre.quartier
+
+    def calculer():
+        contexte = _tableau(perimetre, periode, "quartier")
+        contexte |= {"quartier": courant, "membres": _membres_des_parties(request.protocole)}
+        return contexte | _indicateurs(
+            perimetre,
+            periode.au,
+            f"{reverse('indicateurs')}?quartier={courant.pk}",
+            f"Les indicateurs mesurés dans le quartier {courant.nom} et pour tout le territoire",
+        )
+
+    corps = _corps(request, "quartier", perimetre, periode, calculer)
+    contexte = {
+        "periode": periode,
+        "quartier": courant,
+        "corps": corps.morceaux[0],
+        "engagements_menu": corps.engagements_menu,
+    }
     return render(request, "tableaux/quartier.html", contexte)
 
 
@@ -178,33 +271,46 @@ def organisation(request, slug):
     courante = perimetre.organisation
     protocole = request.protocole
     periode = _periode(request)
-    contexte = _tableau(perimetre, periode, "organisation")
-    appartenances = (
-        Appartenance.objects.filter(organisation=courante, partie__protocole=protocole)
-        .select_related("partie")
-        .order_by("partie__ordre")
-    )
-    signatures = (
-        Representation.objects.filter(organisation=courante, signature__protocole=protocole)
-        .select_related("signature__signataire")
-        .order_by("signature__ordre")
-    )
-    obligations = obligations_au(perimetre, periode.au)
-    par_engagement = {
-        numero: list(liste) for numero, liste in groupby(obligations, key=lambda o: o.bloc.engagement.numero)
-    }
-    for bloc in contexte["engagements_blocs"]:
-        bloc["liste_obligations"] = par_engagement.get(bloc["engagement"].numero, [])
-    contexte |= {
+
+    def calculer():
+        contexte = _tableau(perimetre, periode, "organisation")
+        appartenances = (
+            Appartenance.objects.filter(organisation=courante, partie__protocole=protocole)
+            .select_related("partie")
+            .order_by("partie__ordre")
+        )
+        signatures = (
+            Representation.objects.filter(organisation=courante, signature__protocole=protocole)
+            .select_related("signature__signataire")
+            .order_by("signature__ordre")
+        )
+        obligations = obligations_au(perimetre, periode.au)
+        par_engagement = {
+            numero: list(liste) for numero, liste in groupby(obligations, key=lambda o: o.bloc.engagement.numero)
+        }
+        for bloc in contexte["engagements_blocs"]:
+            bloc["liste_obligations"] = par_engagement.get(bloc["engagement"].numero, [])
+        contexte |= {
+            "organisation": courante,
+            "appartenances": list(appartenances),
+            "signatures": list(signatures),
+            "nombre_obligations": sum(len(liste) for liste in par_engagement.values()),
+        }
+        return contexte | _indicateurs(
+            perimetre,
+            periode.au,
+            f"{reverse('indicateurs')}?organisation={courante.slug}",
+            f"Les indicateurs des obligations de ses parties et ceux que fournit {courante.nom}",
+        )
+
+    gabarits = ["tableaux/_corps_organisation_parties.html", "tableaux/_corps_organisation.html"]
+    corps = _corps(request, "organisation", perimetre, periode, calculer, gabarits)
+    parties, suite = corps.morceaux
+    contexte = {
+        "periode": periode,
         "organisation": courante,
-        "appartenances": list(appartenances),
-        "signatures": list(signatures),
-        "nombre_obligations": sum(len(liste) for liste in par_engagement.values()),
+        "parties": parties,
+        "corps": suite,
+        "engagements_menu": corps.engagements_menu,
     }
-    contexte |= _indicateurs(
-        perimetre,
-        periode.au,
-        f"{reverse('indicateurs')}?organisation={courante.slug}",
-        f"Les indicateurs des obligations de ses parties et ceux que fournit {courante.nom}",
-    )
     return render(request, "tableaux/organisation.html", contexte)

@@ -122,16 +122,19 @@ class Gunicorn:
         return "\n".join(Path(self.journal.name).read_text(errors="replace").splitlines()[-lignes:])
 
 
-def en_serie(echelles, page, nombre, echauffement=3):
+def en_serie(echelles, page, nombre, echauffement=3, avant=None):
     """{échelle: Serie} pour `page` : `nombre` requêtes par échelle, les échelles alternées requête par requête (une
     dérive de la machine pèse autant sur chacune), les protocoles d'une échelle tour à tour. Chaque cible porte le
-    port du serveur qui la sert."""
+    port du serveur qui la sert. `avant(cible)`, s'il est donné, est appelé avant chaque requête, hors du temps
+    compté (la mesure « froide » y écrit une entrée du journal du protocole mesuré)."""
     clients = {}
     series = {echelle: Serie() for echelle in echelles}
     for i in range(-echauffement, nombre):
         for echelle, cibles in echelles.items():
             cible = cibles[i % len(cibles)]
             client = clients.setdefault(cible["port"], Client(cible["port"]))
+            if avant is not None:
+                avant(cible)
             statut, duree = client.get(cible["pages"][page], cible["cookie"])
             if i < 0:
                 continue
@@ -172,9 +175,18 @@ class Charge:
         return centile(self.durees, 95) if self.durees else None
 
 
-def en_charge(port, melange, connexions=50, duree=10.0):
-    """`connexions` clients simultanés qui enchaînent les requêtes de `melange` [(chemin, cookie)] pendant `duree`."""
+def en_charge(port, melange, connexions=50, duree=10.0, changer=None):
+    """`connexions` clients simultanés qui enchaînent les requêtes de `melange` [(chemin, cookie)] pendant `duree`.
+    `changer(rang)`, s'il est donné, est appelé une fois par seconde pendant la fenêtre, depuis un fil à part (une
+    donnée changée par seconde)."""
     arret, depart = threading.Event(), threading.Barrier(connexions + 1)
+
+    def changer_chaque_seconde():
+        rang = 0
+        while not arret.wait(1.0):
+            changer(rang)
+            rang += 1
+
     resultats = [None] * connexions
 
     def travailler(rang):
@@ -196,8 +208,13 @@ def en_charge(port, melange, connexions=50, duree=10.0):
         f.start()
     depart.wait()
     fin = time.perf_counter() + duree
+    if changer is not None:
+        changeur = threading.Thread(target=changer_chaque_seconde, daemon=True)
+        changeur.start()
     time.sleep(duree)
     arret.set()
+    if changer is not None:
+        changeur.join(DELAI)
     for f in fils:
         f.join(DELAI + 5)
     finis = [r for r in resultats if r]

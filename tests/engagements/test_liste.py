@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -13,6 +15,7 @@ from engagements.models import Obligation, Statut, ValeurVerdict, Verdict
 from engagements.tables import OPTIONNELLES
 from protocole.models import Quartier
 from signataires.models import Partie, Utilisateur
+from tests.cache_pages import REQUETES_CACHE_FROID, hors_cache, sans_jeton
 from tests.factories import (
     AppartenanceFactory,
     BlocFactory,
@@ -37,6 +40,9 @@ REQUETES_LISTE = 13
 # Les mêmes, plus la validation de chaque filtre à choix d'objet rempli (engagement, partie, organisation,
 # référent, quartier : une requête chacun).
 REQUETES_LISTE_FILTREE = REQUETES_LISTE + 5
+# Déjà calculée pour cette version des données : session, utilisateur, rôles et version des données ; la lecture du
+# cache des pages ; le menu.
+REQUETES_LISTE_CHAUDE = 3 + 1 + 1
 
 
 # -- données ------------------------------------------------------------------------------------------------------
@@ -517,9 +523,16 @@ def test_the_list_query_count_does_not_grow_with_the_actions(
 ):
     peupler(protocole, nombre)
     client.force_login(coordination.utilisateur)
-    with django_assert_num_queries(REQUETES_LISTE):
+    # Froid (rien en cache pour cette version des données) : les requêtes de la liste, pas une de plus.
+    with CaptureQueriesContext(connection) as froid:
         reponse = lister(client, sort="-pilote")
+    assert len(hors_cache(froid.captured_queries)) == REQUETES_LISTE
+    assert len(froid.captured_queries) - REQUETES_LISTE == REQUETES_CACHE_FROID
     assert len(titres(reponse)) == min(nombre, 25)
+    # Chaud : filtres et tableau viennent du cache des pages.
+    with django_assert_num_queries(REQUETES_LISTE_CHAUDE):
+        encore = lister(client, sort="-pilote")
+    assert sans_jeton(encore) == sans_jeton(reponse)
 
 
 def au_lendemain():
@@ -554,7 +567,8 @@ def test_the_filtered_list_query_count_does_not_grow_with_the_actions(
 ):
     filtres = filtres_de_la_premiere(protocole, *peupler(protocole, nombre))
     client.force_login(coordination.utilisateur)
-    with au_lendemain(), django_assert_num_queries(REQUETES_LISTE_FILTREE):
+    with au_lendemain(), CaptureQueriesContext(connection) as froid:
         reponse = lister(client, **filtres)
+    assert len(hors_cache(froid.captured_queries)) == REQUETES_LISTE_FILTREE
     assert not reponse.context["filtre"].form.errors
     assert reponse.context["nombre"] > 0

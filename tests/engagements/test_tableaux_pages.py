@@ -7,6 +7,8 @@ pour le bon jour et la bonne période, à qui y a droit, en un nombre de requêt
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -17,6 +19,7 @@ from engagements.models import Obligation, Statut, Valeur, ValeurVerdict, Verdic
 from engagements.periode import depuis_par_defaut, depuis_par_defaut_motive
 from engagements.tableaux import Compte
 from signataires.models import Partie, Utilisateur
+from tests.cache_pages import REQUETES_CACHE_FROID, hors_cache, sans_jeton
 from tests.factories import (
     AppartenanceFactory,
     BlocFactory,
@@ -555,6 +558,12 @@ def peupler(nombre):
     return protocole, quartiers[0], organisations[0], lecteur.utilisateur
 
 
+# Le corps déjà calculé pour cette version des données (le cache des pages) : session, utilisateur, rôles et version
+# des données (middleware) ; la dernière réunion (« depuis » par défaut, qui entre dans la clé) ; la lecture du cache ;
+# le quartier ou l'organisation de l'adresse.
+REQUETES_CHAUD = {"vue_ensemble": 3 + 1 + 1, "quartier": 3 + 1 + 1 + 1, "organisation": 3 + 1 + 1 + 1}
+
+
 @pytest.mark.parametrize("nom", list(REQUETES))
 @pytest.mark.parametrize("au", [T, PASSE], ids=["aujourdhui", "passe"])
 @pytest.mark.parametrize("nombre", [5, 50])
@@ -563,10 +572,17 @@ def test_dashboard_query_count_does_not_grow_with_the_data(client, django_assert
     client.force_login(utilisateur)
     args = {"vue_ensemble": [], "quartier": [quartier.slug], "organisation": [organisation.slug]}[nom]
     attendu = REQUETES[nom] + (REQUETES_PASSE if au < T else 0)
-    with django_assert_num_queries(attendu):
+    # Froid (rien en cache pour cette version des données) : les requêtes des chiffres, pas une de plus.
+    with CaptureQueriesContext(connection) as froid:
         reponse = client.get(reverse(nom, args=args), {"au": iso(au)})
     assert reponse.status_code == 200
+    assert len(hors_cache(froid.captured_queries)) == attendu
+    assert len(froid.captured_queries) - attendu == REQUETES_CACHE_FROID
     # Des listes non vides : sinon Django saute leurs requêtes de préchargement et le compte ne prouverait rien.
     assert reponse.context["en_retard"] and reponse.context["sans_nouvelles"] and reponse.context["journal"]
     if nom != "vue_ensemble":
         assert len(reponse.context["indicateurs"]) == 2 * max(1, nombre // 5)
+    # Chaud (rien n'a changé) : le corps vient du cache.
+    with django_assert_num_queries(REQUETES_CHAUD[nom]):
+        encore = client.get(reverse(nom, args=args), {"au": iso(au)})
+    assert sans_jeton(encore) == sans_jeton(reponse)

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from engagements.models import Action
 from engagements.models.recherche import indexer
+from protocole.models import VersionDonnees
 
 
 class Command(BaseCommand):
@@ -22,4 +23,7 @@ class Command(BaseCommand):
             actions = actions.filter(protocole__slug=protocole)
         with transaction.atomic():
             nombre = indexer(actions)
+            # Les résultats de recherche de la liste des actions peuvent changer : la liste gardée dans le cache des
+            # pages ne doit plus servir (un bulk_create n'envoie pas de signal).
+            VersionDonnees.monter(actions.values_list("protocole_id", flat=True).distinct())
         self.stdout.write(f"Texte cherchable refait pour {nombre} action{'s' if nombre > 1 else ''}.")

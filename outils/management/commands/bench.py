@@ -13,7 +13,12 @@ base, `<base>_rapport`, construite comme les autres (la démo, plus ce seul prot
 
 La commande orchestre des sous-processus qui tournent chacun sur une base du banc (DATABASE_URL à eux) : migrate,
 `demo` (avec DEBUG), la construction (`--etape construire`), la préparation des sessions (`--etape preparer`),
-collectstatic, gunicorn, la mesure d'un rapport PDF (`--etape rapport`). Elle-même ne touche pas à la base du projet.
+collectstatic, gunicorn, la mesure d'un rapport PDF (`--etape rapport`), l'écrivain des mesures « froides » (`--etape
+ecrire`, outils/bench/ecrivain.py). Elle-même ne touche pas à la base du projet.
+
+Chaque page est mesurée « chaude » (rien n'a changé depuis la requête précédente) et « froide » (une entrée du journal
+écrite dans le protocole mesuré juste avant chaque requête, hors du temps compté) ; la charge, chaude puis avec une
+donnée changée par seconde, et sur la vue triviale seule, sa référence.
 """
 
 import argparse
@@ -29,11 +34,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from outils.bench import cibles, file_rapports, jeu, mesure, pdf, postgres, rapport, reglages
+from outils.bench import cibles, ecrivain, file_rapports, jeu, mesure, pdf, postgres, rapport, reglages
 from outils.bench.jeu import Echelle
 from outils.bench.structure import PREFIXE
 from protocole.models import Protocole
@@ -59,8 +65,14 @@ class Reglage:
     grand_rapport: int
 
 
+# BANC_BASE : un autre nom pour les bases du grand passage (toujours préfixé de PREFIXE_BASES), pour que deux
+# personnes qui mesurent sur la même machine ne se prennent pas leurs bases.
+BASE_COMPLETE = os.environ.get("BANC_BASE", PREFIXE_BASES)
+if not BASE_COMPLETE.startswith(PREFIXE_BASES):
+    raise ImproperlyConfigured(f"BANC_BASE doit commencer par {PREFIXE_BASES}.")
+
 REGLAGES = {
-    "full": Reglage("suivi_bench", Echelle(450, 150_000), 50, 10.0, False, Path("docs/benchmarks.md"), 2000),
+    "full": Reglage(BASE_COMPLETE, Echelle(450, 150_000), 50, 10.0, False, Path("docs/benchmarks.md"), 2000),
     "smoke": Reglage("suivi_bench_smoke", Echelle(3, 300), 5, 2.0, True, None, 400),
 }
 
@@ -74,7 +86,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(REGLAGES), default="full")
         parser.add_argument("--reconstruire", action="store_true", help="Reconstruit les bases même à jour.")
-        parser.add_argument("--etape", choices=["construire", "preparer", "rapport"], help=argparse.SUPPRESS)
+        parser.add_argument("--etape", choices=["construire", "preparer", "rapport", "ecrire"], help=argparse.SUPPRESS)
         parser.add_argument("--demo-seule", action="store_true", help=argparse.SUPPRESS)
         parser.add_argument("--grand-rapport", action="store_true", help=argparse.SUPPRESS)
         parser.add_argument("--protocole", help=argparse.SUPPRESS)
@@ -92,6 +104,8 @@ class Command(BaseCommand):
             return self.construire(scale, reglage.echelle)
         if etape == "preparer":
             return self.preparer(sortie)
+        if etape == "ecrire":
+            return ecrivain.servir()
         if etape == "rapport":
             Path(sortie).write_text(json.dumps(pdf.mesurer(Protocole.objects.get(slug=protocole)), indent=2))
             return
@@ -165,8 +179,18 @@ class Command(BaseCommand):
                 "demo_national": _sur(serveur.port, national["donnees"]["cibles"]["demo"]),
                 "national": _sur(serveur.port, national["donnees"]["cibles"]["national"]),
             }
-            series = self.mesurer(echelles, reglage.requetes)
-            charge, melange = self.charger(serveur.port, echelles["national"], series, reglage.charge_s)
+            with (
+                ecrivain.Ecrivain(demo["env"]) as ecrivain_demo,
+                ecrivain.Ecrivain(national["env"]) as ecrivain_national,
+            ):
+                ecrivains = {serveur_demo.port: ecrivain_demo, serveur.port: ecrivain_national}
+
+                def ecrire(cible):
+                    ecrivains[cible["port"]].ecrire(cible["protocole"])
+
+                series = self.mesurer(echelles, reglage.requetes, ecrire)
+                charge, melange = self.charger(serveur.port, echelles["national"], series, reglage.charge_s, ecrire)
+                erreurs_ecriture = ecrivain_demo.erreurs + ecrivain_national.erreurs
         return {
             "date": timezone.localtime().strftime("%Y-%m-%d %H:%M %Z"),
             "machine": rapport.machine(),
@@ -179,8 +203,11 @@ class Command(BaseCommand):
             "series": series,
             "charge": charge,
             "melange": melange,
-            "erreurs": [e for s in series.values() if s for serie in s.values() for e in serie.erreurs]
-            + charge.erreurs,
+            "erreurs": [
+                e for s in series.values() if s for m in s.values() for serie in m.values() for e in serie.erreurs
+            ]
+            + [e for c in charge.values() for e in c.erreurs]
+            + erreurs_ecriture,
         }
 
     def mesurer_file_rapports(self, demo):
@@ -258,26 +285,56 @@ class Command(BaseCommand):
             donnees = json.loads(fichier.read_text())
         return {"nom": base, "env": env, "donnees": donnees, "construction_s": construction_s}
 
-    def mesurer(self, echelles, requetes):
+    def mesurer(self, echelles, requetes, ecrire):
+        """{page: {'chaud': {échelle: Serie}, 'froid': {échelle: Serie}}} : chaude d'abord (rien ne change entre les
+        requêtes), puis froide (`ecrire` une entrée du journal du protocole mesuré avant chaque requête)."""
         series = {}
         for page, libelle in cibles.PAGES:
             if any(c["pages"][page] is None for liste in echelles.values() for c in liste):
                 self.stdout.write(f"  {libelle} : absente (route pas encore enregistrée)")
                 series[page] = None
                 continue
-            series[page] = mesure.en_serie(echelles, page, requetes)
-            resume = ", ".join(f"{e} p95 {s.p95 or 0:.0f} ms" for e, s in series[page].items())
-            self.stdout.write(f"  {libelle} : {resume}")
+            series[page] = {
+                "chaud": mesure.en_serie(echelles, page, requetes),
+                "froid": mesure.en_serie(echelles, page, requetes, avant=ecrire),
+            }
+            resume = ", ".join(
+                f"{e} p95 {s.p95 or 0:.0f} / {series[page]['froid'][e].p95 or 0:.0f} ms"
+                for e, s in series[page]["chaud"].items()
+            )
+            self.stdout.write(f"  {libelle} (chaud / froid) : {resume}")
         return series
 
-    def charger(self, port, nationaux, series, duree):
-        """La charge sur les pages présentes (hors vue triviale) des protocoles nationaux, tour à tour."""
-        presentes = [p for p, _l in cibles.PAGES if p != "sante" and series[p] is not None]
+    def charger(self, port, nationaux, series, duree, ecrire):
+        """La charge sur les pages visées par les cibles (`rapport.PAGES_CIBLES`) des protocoles nationaux, tour à
+        tour : chaude, puis avec une entrée du journal écrite chaque seconde dans l'un d'eux ; et la vue triviale
+        seule sous la même charge, la référence."""
+        presentes = [p for p in rapport.PAGES_CIBLES if series[p] is not None]
         melange = [(c["pages"][p], c["cookie"]) for p in presentes for c in nationaux]
-        self.stdout.write(f"  charge : {CONNEXIONS} connexions pendant {duree:.0f} s…")
-        charge = mesure.en_charge(port, melange, connexions=CONNEXIONS, duree=duree)
-        self.stdout.write(f"  charge : {charge.par_seconde:.1f} requêtes/s, {len(charge.erreurs)} erreur(s)")
-        return charge, presentes
+        sante = [(nationaux[0]["pages"]["sante"], nationaux[0]["cookie"])]
+
+        def changer(rang):
+            ecrire(nationaux[rang % len(nationaux)])
+
+        # « Chaud » : chaque adresse du mélange déjà demandée une fois depuis le dernier changement (les mesures
+        # froides viennent d'en écrire un), hors de la fenêtre.
+        client = mesure.Client(port)
+        for chemin, cookie in melange:
+            client.get(chemin, cookie)
+        client.fermer()
+        charges = {}
+        for nom, chemins, changement in (
+            ("sante", sante, None),
+            ("chaud", melange, None),
+            ("change", melange, changer),
+        ):
+            self.stdout.write(f"  charge {nom} : {CONNEXIONS} connexions pendant {duree:.0f} s…")
+            charges[nom] = mesure.en_charge(port, chemins, connexions=CONNEXIONS, duree=duree, changer=changement)
+            resultat = charges[nom]
+            self.stdout.write(
+                f"  charge {nom} : {resultat.par_seconde:.1f} requêtes/s, {len(resultat.erreurs)} erreur(s)"
+            )
+        return charges, presentes
 
     # -- outils -----------------------------------------------------------------------------------------------------
 

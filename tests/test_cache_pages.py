@@ -1,0 +1,235 @@
+"""Le cache des pages (protocole/cache_pages.py) : deux requêtes sans changement entre elles calculent les chiffres une
+fois ; tout changement (action, verdict, décision, réunion, données de référence) se voit dès la requête suivante, sur
+chaque page gardée et dans le rapport."""
+
+import datetime
+import io
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from comite.models import Decision, Reunion
+from engagements.models import Obligation, Valeur, ValeurVerdict, Verdict
+from engagements.views import liste, tableaux
+from protocole.models import VersionDonnees
+from signataires.models import Utilisateur
+from tests.engagements import test_tableaux_pages
+from tests.factories_suivi import ROLES, IndicateurFactory, RepereFactory, habilitation
+
+# Le jeu construit à la main des tableaux de bord : « Chantier éducatif » (Ville de Voiron, Brunetière) est en retard,
+# il figure donc dans les quatre pages gardées.
+jeu, lecteur, connecte = test_tableaux_pages.jeu, test_tableaux_pages.lecteur, test_tableaux_pages.connecte
+
+pytestmark = pytest.mark.django_db
+
+AUJOURDHUI = timezone.localdate()
+
+# (nom de la vue, arguments) : chaque page dont une partie est gardée dans le cache des pages.
+PAGES = [
+    ("vue_ensemble", []),
+    ("quartier", ["brunetiere"]),
+    ("organisation", ["ville-voiron"]),
+    ("actions", []),
+]
+
+
+def lire(client, nom, args, **parametres):
+    reponse = client.get(reverse(nom, args=args), parametres)
+    assert reponse.status_code == 200
+    return reponse.content.decode()
+
+
+def espionner(monkeypatch, module, nom):
+    """Compte les appels de la fonction `nom` de la couche des requêtes, telle que `module` l'appelle."""
+    appels = []
+    vraie = getattr(module, nom)
+
+    def espion(*args, **kwargs):
+        appels.append(args)
+        return vraie(*args, **kwargs)
+
+    monkeypatch.setattr(module, nom, espion)
+    return appels
+
+
+# -- une fois par version des données ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("nom", "args"), PAGES)
+def test_two_requests_with_no_change_in_between_compute_the_figures_once(connecte, monkeypatch, nom, args):
+    if nom == "actions":
+        appels = espionner(monkeypatch, liste, "avec_drapeaux")
+    else:
+        appels = espionner(monkeypatch, tableaux, "grille")
+    premiere = lire(connecte, nom, args)
+    seconde = lire(connecte, nom, args)
+    assert len(appels) == 1
+    assert "Chantier éducatif" in premiere and "Chantier éducatif" in seconde
+
+
+def test_each_dashboard_scope_and_date_has_its_own_figures(connecte, monkeypatch):
+    appels = espionner(monkeypatch, tableaux, "grille")
+    lire(connecte, "quartier", ["brunetiere"])
+    lire(connecte, "quartier", ["baltiss"])
+    lire(connecte, "quartier", ["brunetiere"], au=(AUJOURDHUI.replace(day=1)).isoformat())
+    lire(connecte, "quartier", ["brunetiere"])
+    assert len(appels) == 3
+
+
+def test_the_list_keeps_one_table_per_query_and_columns(connecte, monkeypatch):
+    appels = espionner(monkeypatch, liste, "avec_drapeaux")
+    lire(connecte, "actions", [])
+    lire(connecte, "actions", [], sort="titre")
+    lire(connecte, "actions", [], sort="titre")
+    assert len(appels) == 2
+
+
+def test_the_user_specific_parts_stay_live(client, jeu, lecteur):
+    """Le corps gardé est le même pour tous ; l'en-tête (qui est connecté), le lien vers sa propre organisation et le
+    bouton de création (selon le rôle) sont ceux de la personne."""
+
+    client.force_login(lecteur.utilisateur)
+    assert "Nouvelle action" not in lire(client, "actions", [])
+    vue = lire(client, "vue_ensemble", [])
+    assert "La vue de mon organisation (CAF)" in vue
+    coordination = habilitation(jeu["protocole"], ROLES.COORDINATEUR, jeu["voiron"])
+    client.force_login(coordination.utilisateur)
+    assert "Nouvelle action" in lire(client, "actions", [])
+    vue = lire(client, "vue_ensemble", [])
+    assert "La vue de mon organisation (Ville de Voiron)" in vue
+    assert str(coordination.utilisateur) in vue and str(lecteur.utilisateur) not in vue
+
+
+# -- rien de périmé -------------------------------------------------------------------------------------------------
+
+
+def _auteur():
+    return Utilisateur.objects.get(username="auteur-des-actions")
+
+
+def renommer_une_action(jeu):
+    jeu["chantier"].enregistrer(auteur=_auteur(), date_effet=AUJOURDHUI, libres={"titre": "Chantier des jeunes"})
+    return "Chantier des jeunes"
+
+
+def changer_un_statut(jeu):
+    jeu["chantier"].enregistrer(auteur=_auteur(), date_effet=AUJOURDHUI, statut="bloque", commentaire="Grue en panne.")
+    return "Grue en panne."
+
+
+def donner_un_verdict(jeu):
+    obligation = Obligation.objects.get(protocole=jeu["protocole"], bloc__partie__code="PT", bloc__engagement__numero=2)
+    Verdict.donner(obligation, auteur=_auteur(), valeur=ValeurVerdict.NON_TENU, date_effet=AUJOURDHUI, motif="Bilan")
+    return "✗ non tenu"
+
+
+def tenir_une_reunion(jeu):
+    Reunion.objects.create(protocole=jeu["protocole"], date=AUJOURDHUI, titre="Comité de la rentrée")
+    return "Comité de la rentrée"
+
+
+def renommer_un_quartier(jeu):
+    quartier = jeu["brunetiere"]
+    quartier.nom = "Brunetière-Nord"
+    quartier.save()  # ce qu'écrit l'administration (ModelAdmin.save_model)
+    return "Brunetière-Nord"
+
+
+def renommer_une_organisation(jeu):
+    ville = jeu["voiron"]
+    ville.nom = "Commune de Voiron"
+    ville.save()
+    return "Commune de Voiron"
+
+
+def enregistrer_une_valeur(jeu):
+    """Une valeur d'indicateur (issue 16) fournie par la Ville de Voiron, mesurée dans la Brunetière."""
+    obligation = jeu["chantier"].obligation
+    indicateur = IndicateurFactory(obligation=obligation, fournisseur=jeu["voiron"], nom="Jeunes accompagnés")
+    RepereFactory(indicateur=indicateur, quartier=jeu["brunetiere"], base_valeur=1, base_date=datetime.date(2016, 1, 1))
+    annee = str(AUJOURDHUI.year - 1)
+    Valeur.enregistrer(indicateur, quartier=jeu["brunetiere"], periode=annee, valeur=4321, auteur=_auteur())
+    return "Jeunes accompagnés"
+
+
+CHANGEMENTS = {
+    "action": (renommer_une_action, PAGES),
+    "statut": (changer_un_statut, PAGES[:3]),  # les évolutions des tableaux de bord citent le commentaire
+    "verdict": (donner_un_verdict, PAGES[:3]),  # les verdicts par engagement
+    "reunion": (tenir_une_reunion, PAGES[:3]),  # « depuis le dernier comité »
+    "quartier": (renommer_un_quartier, [PAGES[0], PAGES[1], PAGES[3]]),
+    "organisation": (renommer_une_organisation, PAGES),
+    "indicateur": (enregistrer_une_valeur, PAGES[1:3]),  # la section des indicateurs du quartier et du partenaire
+}
+
+
+@pytest.mark.parametrize("changement", list(CHANGEMENTS))
+def test_a_change_is_visible_on_the_very_next_request_of_every_page_that_shows_it(connecte, jeu, changement):
+    changer, pages = CHANGEMENTS[changement]
+    avant = {}
+    for nom, args in pages:
+        avant[nom] = lire(connecte, nom, args)
+        lire(connecte, nom, args)  # la seconde lecture vient du cache : c'est lui qui doit céder
+    attendu = changer(jeu)
+    for nom, args in pages:
+        assert attendu not in avant[nom]
+        assert attendu in lire(connecte, nom, args), f"{changement} : {nom} {args} ne montre pas « {attendu} »"
+
+
+def test_a_verdict_is_visible_on_the_next_request_of_the_list_filtered_by_verdict(connecte, jeu):
+    assert "Chantier éducatif" not in lire(connecte, "actions", [], verdict=ValeurVerdict.NON_TENU)
+    obligation = jeu["chantier"].obligation
+    Verdict.donner(obligation, auteur=_auteur(), valeur=ValeurVerdict.NON_TENU, date_effet=AUJOURDHUI, motif="Bilan")
+    assert "Chantier éducatif" in lire(connecte, "actions", [], verdict=ValeurVerdict.NON_TENU)
+
+
+def test_a_decision_is_in_the_very_next_report_downloaded_not_the_cached_one(connecte, jeu):
+    """Le rapport PDF gardé en cache (comite/rapports/cache.py, clé sur la même version des données) : une décision
+    du comité ajoutée entre deux téléchargements est dans le second."""
+    reunion = Reunion.objects.create(protocole=jeu["protocole"], date=AUJOURDHUI, titre="Comité")
+    parametres = {"perimetre": "protocole", "au": AUJOURDHUI.isoformat()}
+
+    def telecharger():
+        reponse = connecte.get(reverse("rapport"), parametres, follow=True)
+        assert reponse["Content-Type"] == "application/pdf"
+        contenu = b"".join(reponse.streaming_content) if reponse.streaming else reponse.content
+        lecteur = PdfReader(io.BytesIO(contenu))
+        return " ".join(" ".join(page.extract_text() for page in lecteur.pages).split())
+
+    assert "Relancer le chantier éducatif" not in telecharger()
+    Decision.objects.create(reunion=reunion, texte="Relancer le chantier éducatif.")
+    assert "Relancer le chantier éducatif" in telecharger()
+
+
+def test_a_decision_changes_the_data_version_so_no_page_or_report_is_served_from_before_it(jeu):
+    reunion = Reunion.objects.create(protocole=jeu["protocole"], date=AUJOURDHUI, titre="Comité")
+    avant = VersionDonnees.lire(jeu["protocole"])
+    decision = Decision.objects.create(reunion=reunion, texte="Relancer le chantier.")
+    assert VersionDonnees.lire(jeu["protocole"]) != avant
+    milieu = VersionDonnees.lire(jeu["protocole"])
+    decision.actions.add(jeu["chantier"])
+    assert VersionDonnees.lire(jeu["protocole"]) != milieu
+
+
+@pytest.mark.parametrize(
+    "changement", ["action", "statut", "verdict", "reunion", "quartier", "organisation", "indicateur", "decision"]
+)
+def test_the_data_version_moves_in_the_same_transaction_as_the_change(jeu, changement):
+    """Annulée, la transaction du changement emporte la montée de version ; validée, la version a monté."""
+    faire = CHANGEMENTS[changement][0] if changement in CHANGEMENTS else _decider
+    avant = VersionDonnees.lire(jeu["protocole"])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        faire(jeu)
+        assert VersionDonnees.lire(jeu["protocole"])[1] > avant[1]
+        raise RuntimeError("annulée")
+    assert VersionDonnees.lire(jeu["protocole"]) == avant
+    faire(jeu)
+    assert VersionDonnees.lire(jeu["protocole"])[1] > avant[1]
+
+
+def _decider(jeu):
+    reunion = Reunion.objects.create(protocole=jeu["protocole"], date=AUJOURDHUI, titre="Comité")
+    Decision.objects.create(reunion=reunion, texte="Relancer le chantier.")
