@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from comite.models import Decision, EnvoiRappel, RapportArchive, Reunion, Visa
+from protocole.admin import LectureSeuleAdmin
 
 # -- Comité de pilotage ----------------------------------------------------------------------------------------------
 
@@ -34,20 +35,6 @@ class DecisionAdmin(admin.ModelAdmin):
     raw_id_fields = ["actions"]
 
 
-class LectureSeuleAdmin(admin.ModelAdmin):
-    """Un rapport gelé et ses visas sont des preuves : l'administration les montre, ne les crée, ne les modifie ni ne
-    les supprime (le modèle le refuse aussi)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(RapportArchive)
 class RapportArchiveAdmin(LectureSeuleAdmin):
     list_display = ["reunion", "version", "gele_le", "gele_par", "taille", "sha256"]
@@ -74,19 +61,10 @@ class VisaAdmin(LectureSeuleAdmin):
 
 
 @admin.register(EnvoiRappel)
-class EnvoiRappelAdmin(admin.ModelAdmin):
+class EnvoiRappelAdmin(LectureSeuleAdmin):
     """Ce qui a été envoyé, à qui, quand et pourquoi : en lecture seule (`manage.py envoyer_rappels` l'écrit)."""
 
     list_display = ["jour", "sorte", "destinataire", "adresse", "protocole"]
     list_filter = ["protocole", "sorte", "jour"]
     search_fields = ["destinataire__username", "destinataire__last_name", "adresse"]
     date_hierarchy = "jour"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

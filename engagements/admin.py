@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from engagements.models import Bloc, Engagement, Indicateur, Obligation, Paragraphe, Repere, Valeur
-from protocole.admin import TexteSigneAdmin
+from protocole.admin import LectureSeuleAdmin, TexteSigneAdmin
 
 
 class ParagrapheInline(admin.StackedInline):
@@ -57,18 +57,9 @@ class IndicateurAdmin(admin.ModelAdmin):
 
 
 @admin.register(Valeur)
-class ValeurAdmin(admin.ModelAdmin):
+class ValeurAdmin(LectureSeuleAdmin):
     """Les valeurs saisies, en lecture seule : la base refuse de les modifier ou de les supprimer (ajout seul) ; une
     correction se saisit comme une nouvelle valeur de la même période, sur la page de l'indicateur."""
 
     list_display = ("indicateur", "quartier", "periode", "valeur", "valeur_avant", "auteur", "enregistre_le")
     list_filter = ("indicateur__protocole",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

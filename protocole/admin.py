@@ -3,8 +3,9 @@ from django.contrib import admin
 from protocole.models import Protocole, Quartier, TextePreambule
 
 
-class TexteSigneAdmin(admin.ModelAdmin):
-    """Le texte signé se lit dans l'administration mais ne s'y modifie pas : une correction est une nouvelle fixture."""
+class LectureSeuleAdmin(admin.ModelAdmin):
+    """Ce que l'administration montre sans jamais le créer, le modifier ni le supprimer : le texte signé, les preuves
+    du comité (rapports gelés, visas), ce qui a été envoyé, les valeurs d'indicateurs en ajout seul."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -14,6 +15,10 @@ class TexteSigneAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class TexteSigneAdmin(LectureSeuleAdmin):
+    """Le texte signé se lit dans l'administration mais ne s'y modifie pas : une correction est une nouvelle fixture."""
 
 
 class TextePreambuleInline(admin.TabularInline):

@@ -61,24 +61,31 @@ def produire_et_ranger(perimetre, au, depuis, reunion=None, genere_le=None, anne
         return cle_du_rapport, pdf
     debut = time.perf_counter()
     html, contexte = rendre_html(perimetre, au, depuis, reunion, genere_le or timezone.now(), annexe, gel)
-    dans_un_fils = contexte["nb_actions"] > seuil_processus()
+    libelle = f"{perimetre.libelle} au {au}"
+    pdf = _rendre_et_ranger(cle_du_rapport, html, contexte["nb_actions"], "Rapport", libelle, debut)
+    return cle_du_rapport, pdf
+
+
+def _rendre_et_ranger(cle_du_fichier, html, nb_actions, sorte, libelle, debut):
+    """Le PDF de `html`, rendu ici ou, au-delà de `seuil_processus()` actions, dans un processus fils, puis rangé
+    dans le cache partagé sous `cle_du_fichier` (sans cache, il reste juste : il sera seulement rendu de nouveau)."""
+    dans_un_fils = nb_actions > seuil_processus()
     rendre = rendu.rendre_pdf_dans_un_fils if dans_un_fils else rendu.rendre_pdf
     pdf = rendre(html, *ressources())
     try:
-        cache.ecrire(cle_du_rapport, pdf)
+        cache.ecrire(cle_du_fichier, pdf)
     except Exception:
-        # Sans cache, le rapport reste juste : il sera seulement rendu de nouveau la prochaine fois.
-        logger.warning("Rapport non mis en cache", exc_info=True)
+        logger.warning("%s non mis en cache", sorte, exc_info=True)
     logger.info(
-        "Rapport %s au %s : %d actions, %s pages, %.2f s%s",
-        perimetre.libelle,
-        au,
-        contexte["nb_actions"],
+        "%s %s : %d actions, %s pages, %.2f s%s",
+        sorte,
+        libelle,
+        nb_actions,
         rendu.nombre_de_pages(pdf),
         time.perf_counter() - debut,
         " (processus fils)" if dans_un_fils else "",
     )
-    return cle_du_rapport, pdf
+    return pdf
 
 
 def produire_bilan(protocole, au=None, genere_le=None, gel=None):
@@ -103,22 +110,8 @@ def produire_et_ranger_bilan(protocole, au=None, genere_le=None, gel=None):
     contexte.update(genere_le=genere_le or timezone.now(), gel=gel, texte_alternatif_complet=True)
     with translation.override("fr"):
         html = ENTRE_BALISES.sub("><", render_to_string("rapports/bilan.html", contexte))
-    dans_un_fils = contexte["nb_actions"] > seuil_processus()
-    rendre = rendu.rendre_pdf_dans_un_fils if dans_un_fils else rendu.rendre_pdf
-    pdf = rendre(html, *ressources())
-    try:
-        cache.ecrire(cle_du_fichier, pdf)
-    except Exception:
-        logger.warning("Bilan non mis en cache", exc_info=True)
-    logger.info(
-        "Bilan %s au %s : %d actions, %s pages, %.2f s%s",
-        protocole.slug,
-        contexte["au"],
-        contexte["nb_actions"],
-        rendu.nombre_de_pages(pdf),
-        time.perf_counter() - debut,
-        " (processus fils)" if dans_un_fils else "",
-    )
+    libelle = f"{protocole.slug} au {contexte['au']}"
+    pdf = _rendre_et_ranger(cle_du_fichier, html, contexte["nb_actions"], "Bilan", libelle, debut)
     return cle_du_fichier, pdf
 
 

@@ -386,7 +386,7 @@ def test_the_command_writes_with_confirmer_in_the_rights_of_its_author(monde, fi
     ("arguments", "message"),
     [
         (["absent.csv", "--auteur", "cdm-caf"], "Fichier « absent.csv » introuvable."),
-        (["FICHIER", "--auteur", "cdm-caf", "--protocole", "inconnu"], "Aucun protocole « inconnu »."),
+        (["FICHIER", "--auteur", "cdm-caf", "--protocole", "inconnu"], "Protocole inconnu : « inconnu »."),
         (["FICHIER", "--auteur", "personne"], "Aucun compte « personne »"),
         (["FICHIER", "--auteur", "lecteur-caf"], "ne peut pas importer de valeurs"),
     ],

@@ -10,7 +10,7 @@ from comite.archives import periode as periode_de_reunion
 from comite.models import Reunion
 from comite.rapports import produire, produire_bilan, rendu
 from engagements.periode import PerimetreInconnu, lire_au_du_bilan, lire_demande
-from protocole.models import Protocole
+from protocole.commandes import protocole_demande
 
 # Les deux erreurs d'argparse qu'on rencontre ici, dites en français.
 ERREURS_ARGPARSE = {
@@ -65,7 +65,7 @@ class Command(BaseCommand):
         if options["bilan"]:
             return self._bilan(sortie, options)
         reunion = self._reunion(options["reunion"], options["protocole"])
-        protocole = reunion.protocole if reunion else self._protocole(options["protocole"])
+        protocole = reunion.protocole if reunion else protocole_demande(options["protocole"])
         # Les options disent la même demande qu'un lien de téléchargement, lue par le même lecteur.
         demande = {"au": options["au"] or "", "depuis": options["depuis"] or ""}
         if reunion is not None:
@@ -102,7 +102,7 @@ class Command(BaseCommand):
                 f"{', '.join(refusees)} : sans objet avec --bilan. Un bilan porte sur tout le protocole, à son "
                 "échéance ou à une date d'avant (--au) ; seules --protocole et --au l'accompagnent."
             )
-        protocole = self._protocole(options["protocole"])
+        protocole = protocole_demande(options["protocole"])
         try:
             au = lire_au_du_bilan(protocole, options["au"] or "")
         except ValidationError as erreur:
@@ -135,17 +135,3 @@ class Command(BaseCommand):
         if reunion is None:
             raise CommandError(f"Réunion inconnue : « {identifiant} » (son numéro est dans l'adresse de sa page).")
         return reunion
-
-    def _protocole(self, slug):
-        if slug:
-            protocole = Protocole.objects.filter(slug=slug).first()
-            if protocole is None:
-                raise CommandError(f"Protocole inconnu : « {slug} ».")
-            return protocole
-        protocoles = list(Protocole.objects.all()[:2])
-        if not protocoles:
-            raise CommandError("Aucun protocole n'est chargé : lancez d'abord « manage.py charger_protocole ».")
-        if len(protocoles) > 1:
-            slugs = ", ".join(Protocole.objects.values_list("slug", flat=True))
-            raise CommandError(f"Plusieurs protocoles existent ({slugs}) : précisez --protocole.")
-        return protocoles[0]

@@ -10,7 +10,7 @@ from django.db.models import Q
 from engagements.acces import peut_importer_valeurs
 from engagements.import_valeurs import ValeursIndicateurs
 from protocole import importation
-from protocole.models import Protocole
+from protocole.commandes import protocole_demande
 from signataires.models import Habilitation, Utilisateur
 
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         chemin = Path(fichier)
         if not chemin.is_file():
             raise CommandError(f"Fichier « {fichier} » introuvable.")
-        protocole = self._protocole(protocole)
+        protocole = protocole_demande(protocole)
         habilitation = self._habilitation(auteur, protocole)
         try:
             tableau = importation.lire(chemin.name, chemin.read_bytes(), ValeursIndicateurs.colonnes)
@@ -62,21 +62,6 @@ class Command(BaseCommand):
             ecrire(f"  Sans changement — ligne {r.numero} : {' ; '.join(filter(None, r.colonnes))} : {r.apres}")
         for r in apercu.refusees:
             ecrire(f"  Refusée — ligne {r.numero} : {r.motif}")
-
-    @staticmethod
-    def _protocole(slug):
-        if slug:
-            protocole = Protocole.objects.filter(slug=slug).first()
-            if protocole is None:
-                raise CommandError(f"Aucun protocole « {slug} ».")
-            return protocole
-        protocoles = list(Protocole.objects.all()[:2])
-        if not protocoles:
-            raise CommandError("Aucun protocole n'est chargé : lancez d'abord « manage.py charger_protocole ».")
-        if len(protocoles) > 1:
-            slugs = ", ".join(Protocole.objects.values_list("slug", flat=True))
-            raise CommandError(f"Plusieurs protocoles existent ({slugs}) : précisez --protocole.")
-        return protocoles[0]
 
     @staticmethod
     def _habilitation(identifiant, protocole):
