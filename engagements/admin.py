@@ -52,7 +52,8 @@ class IndicateurAdmin(admin.ModelAdmin):
     list_display = ("reference", "nom", "obligation", "fournisseur", "frequence", "protocole")
     list_filter = ("protocole", "frequence", "unite")
     search_fields = ("reference", "nom")
-    filter_horizontal = ("actions",)
+    # Pas de `filter_horizontal` : son double sélecteur porte des attributs ARIA que les lecteurs d'écran refusent.
+    readonly_fields = ("cree_le",)
     inlines = [RepereInline]
 
 

@@ -18,9 +18,18 @@ from playwright.sync_api import expect
 from tests.test_permissions import MATRICE, _url, construire_contexte
 
 AXE = Path(__file__).parent / "axe" / "axe.min.js"
-# Ce que la matrice sert en GET sans être une page : texte brut pour la supervision, PDF à télécharger, fragment HTML
-# que htmx insère dans une page (la liste d'un sélecteur à recherche).
-PAS_DES_PAGES = {"sante", "rapport", "archive", "reunion_apercu", "preparation_fichier", "selecteur"}
+# Ce que la matrice sert en GET sans être une page : texte brut pour la supervision, PDF à télécharger (rapports,
+# bilan), modèle de fichier d'import (CSV), fragment HTML que htmx insère dans une page (la liste d'un sélecteur).
+PAS_DES_PAGES = {
+    "sante",
+    "rapport",
+    "archive",
+    "reunion_apercu",
+    "preparation_fichier",
+    "selecteur",
+    "bilan_rapport",
+    "indicateurs_modele",
+}
 PERSONAS = ["anonyme", "lecteur", "coordinateur"]
 # Nos applications : leurs pages d'administration sont celles que notre code déclare et adapte.
 APPLICATIONS = {"protocole", "signataires", "engagements", "comite"}
