@@ -23,11 +23,14 @@ class EngagementsConfig(AppConfig):
         from protocole.versions import du_protocole, suivre
 
         # Le texte, le suivi et le journal : chaque écriture monte la version des données (protocole/versions.py).
-        for modele in (Engagement, Obligation, Entree, Verdict):
+        for modele in (Engagement, Obligation):
             suivre(modele, du_protocole)
         suivre(Bloc, lambda b: [b.engagement.protocole_id])
         suivre(Paragraphe, lambda p: [p.obligation.protocole_id])
-        suivre(Action, du_protocole, "quartiers", "partenaires")
+        # Le suivi : ce que ne lit pas ce qui est gardé sur `numero_hors_suivi` (les indicateurs).
+        for modele in (Entree, Verdict):
+            suivre(modele, du_protocole, suivi=True)
+        suivre(Action, du_protocole, "quartiers", "partenaires", suivi=True)
         # Les indicateurs : leur définition, leurs repères et leurs valeurs (issue 16).
         suivre(Indicateur, du_protocole, "actions")
         suivre(Valeur, du_protocole)

@@ -154,12 +154,17 @@ class VersionDonnees(models.Model):
     changer ce qu'une page ou un rapport montre (entrée du journal, comité, archive, visa, donnée de référence).
     Il est la clé des rapports PDF gardés en cache : une donnée changée, et l'ancien fichier ne sert plus.
 
+    Un second compteur, `numero_hors_suivi`, monte à chaque écriture sauf celles du suivi (le journal, les actions, les
+    verdicts : `monter(…, suivi=True)`). Il est la clé de ce qui ne lit rien du suivi (les indicateurs d'un tableau de
+    bord) : une nouvelle au journal d'une action ne le fait pas recalculer.
+
     À part du protocole : recharger le texte signé (loaddata) réécrit la ligne du protocole, pas ce compteur."""
 
     protocole = models.OneToOneField(
         Protocole, on_delete=models.CASCADE, primary_key=True, related_name="version_donnees"
     )
     numero = models.PositiveBigIntegerField("numéro", default=0)
+    numero_hors_suivi = models.PositiveBigIntegerField("numéro hors suivi", default=0)
     # Tiré à la création de la ligne : une base refaite (démonstration rechargée, banc d'essai) recommence à compter
     # depuis 1 ; avec le jeton, ses numéros ne retrouvent pas les rapports gardés en cache pour l'ancienne base.
     jeton = models.UUIDField("jeton", default=uuid.uuid4, editable=False)
@@ -172,22 +177,26 @@ class VersionDonnees(models.Model):
         return f"{self.protocole_id} : {self.numero}"
 
     @classmethod
-    def monter(cls, protocoles):
+    def monter(cls, protocoles, suivi=False):
         """Monte la version de chacun des `protocoles` (identifiants), dans la transaction en cours. Tous quand
-        `protocoles` est None (une donnée partagée, comme le nom d'une organisation)."""
+        `protocoles` est None (une donnée partagée, comme le nom d'une organisation). `suivi` : une écriture du suivi
+        (journal, action, verdict), qui laisse `numero_hors_suivi` où il est."""
         if protocoles is None:
             protocoles = list(Protocole.objects.values_list("pk", flat=True))
         protocoles = sorted({p for p in protocoles if p is not None})
         if not protocoles:
             return
-        montees = cls.objects.filter(protocole_id__in=protocoles).update(numero=models.F("numero") + 1)
+        montee = {"numero": models.F("numero") + 1}
+        if not suivi:
+            montee["numero_hors_suivi"] = models.F("numero_hors_suivi") + 1
+        montees = cls.objects.filter(protocole_id__in=protocoles).update(**montee)
         if montees < len(protocoles):
             # La première écriture d'un protocole crée sa ligne (sans conflit si deux écritures la créent en même
             # temps : chacune monte ensuite la ligne créée, aucune montée n'est perdue).
             manquants = Protocole.objects.filter(pk__in=protocoles).exclude(version_donnees__isnull=False)
             manquants = list(manquants.values_list("pk", flat=True))
             cls.objects.bulk_create([cls(protocole_id=p) for p in manquants], ignore_conflicts=True)
-            cls.objects.filter(protocole_id__in=manquants).update(numero=models.F("numero") + 1)
+            cls.objects.filter(protocole_id__in=manquants).update(**montee)
 
     @classmethod
     def lire(cls, protocole):

@@ -12,23 +12,24 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from protocole.models import VersionDonnees
 
 
-def suivre(modele, protocoles, *relations, ignorer=frozenset()):
+def suivre(modele, protocoles, *relations, ignorer=frozenset(), suivi=False):
     """Monte la version des `protocoles(instance)` (des identifiants ; None : tous) à chaque enregistrement ou
     suppression d'une instance de `modele`, et à chaque changement de ses relations plusieurs-à-plusieurs nommées
     dans `relations`. Un enregistrement limité (`update_fields`) aux champs de `ignorer` ne compte pas : la date de
-    dernière connexion d'un compte ne change rien de ce qui est montré."""
+    dernière connexion d'un compte ne change rien de ce qui est montré. `suivi` : un modèle du suivi (journal, actions,
+    verdicts), dont les écritures laissent `VersionDonnees.numero_hors_suivi` où il est."""
 
     def ecrit(sender, instance, raw=False, update_fields=None, **kwargs):
         if update_fields and set(update_fields) <= ignorer:
             return
         # `raw` : chargement d'une fixture (le texte signé, les données de référence), dont les liens ne se suivent
         # pas encore sûrement : tous les protocoles montent.
-        VersionDonnees.monter(None if raw else protocoles(instance))
+        VersionDonnees.monter(None if raw else protocoles(instance), suivi=suivi and not raw)
 
     def lien_change(sender, instance, action, reverse, **kwargs):
         # Changé depuis l'autre côté (`organisation.actions_partenaires.add`) : tous les protocoles montent.
         if action in ("post_add", "post_remove", "post_clear"):
-            VersionDonnees.monter(None if reverse else protocoles(instance))
+            VersionDonnees.monter(None if reverse else protocoles(instance), suivi=suivi and not reverse)
 
     uid = f"version_donnees:{modele._meta.label}"
     post_save.connect(ecrit, sender=modele, weak=False, dispatch_uid=uid)

@@ -233,3 +233,56 @@ def test_the_data_version_moves_in_the_same_transaction_as_the_change(jeu, chang
 def _decider(jeu):
     reunion = Reunion.objects.create(protocole=jeu["protocole"], date=AUJOURDHUI, titre="Comité")
     Decision.objects.create(reunion=reunion, texte="Relancer le chantier.")
+
+
+# -- le suivi et le reste ---------------------------------------------------------------------------------------------
+
+# Les écritures du suivi (journal, actions, verdicts) : elles laissent le numéro hors suivi où il est.
+DU_SUIVI = {"action", "statut", "verdict"}
+
+
+@pytest.mark.parametrize("changement", [*CHANGEMENTS, "decision"])
+def test_only_the_tracking_leaves_the_number_outside_tracking_where_it_is(jeu, changement):
+    """Toute écriture monte le numéro ; celles du suivi seules laissent `numero_hors_suivi`, la clé des indicateurs
+    des tableaux de bord (qui ne lisent rien du suivi)."""
+    faire = CHANGEMENTS[changement][0] if changement in CHANGEMENTS else _decider
+
+    def lire_version():
+        return VersionDonnees.objects.filter(protocole=jeu["protocole"]).values_list("numero", "numero_hors_suivi")
+
+    avant = lire_version().first() or (0, 0)
+    faire(jeu)
+    apres = lire_version().get()
+    assert apres[0] > avant[0]
+    assert (apres[1] == avant[1]) is (changement in DU_SUIVI)
+
+
+@pytest.mark.parametrize(("nom", "args"), PAGES[1:3])
+def test_a_journal_entry_recomputes_the_tracking_but_not_the_indicator_tables(connecte, jeu, monkeypatch, nom, args):
+    """Une nouvelle au journal (ce que mesure le banc « à froid ») : la grille, les listes et les évolutions sont
+    calculées de nouveau et la montrent ; les indicateurs, qui n'en lisent rien, viennent du cache, identiques."""
+    enregistrer_une_valeur(jeu)
+    grilles = espionner(monkeypatch, tableaux, "grille")
+    situations = espionner(monkeypatch, tableaux, "situations_du_perimetre")
+    avant = lire(connecte, nom, args)
+    jeu["chantier"].enregistrer(auteur=_auteur(), date_effet=AUJOURDHUI, commentaire="Point du lundi avec la Ville.")
+    apres = lire(connecte, nom, args)
+    assert "Point du lundi avec la Ville." not in avant and "Point du lundi avec la Ville." in apres
+    assert (len(grilles), len(situations)) == (2, 1)
+    section = apres[apres.index('id="titre-indicateurs"') : apres.index("</section>", apres.index("titre-indicateurs"))]
+    assert "Jeunes accompagnés" in section and section in avant
+
+
+@pytest.mark.parametrize(("nom", "args"), PAGES[1:3])
+def test_a_corrected_value_or_target_is_in_the_indicator_table_on_the_very_next_request(connecte, jeu, nom, args):
+    enregistrer_une_valeur(jeu)
+    indicateur = Valeur.objects.get(valeur=4321).indicateur
+    lire(connecte, nom, args)
+    lire(connecte, nom, args)
+    annee = str(AUJOURDHUI.year - 1)
+    Valeur.enregistrer(indicateur, quartier=jeu["brunetiere"], periode=annee, valeur=4567, auteur=_auteur())
+    assert "4\u202f567" in lire(connecte, nom, args)
+    repere = indicateur.reperes.get()
+    repere.cible_valeur, repere.cible_date = 9876, datetime.date(2022, 12, 31)
+    repere.save()
+    assert "9\u202f876" in lire(connecte, nom, args)

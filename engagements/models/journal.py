@@ -186,7 +186,7 @@ class Entree(models.Model):
             )
             # Une écriture en place ne déclenche aucun signal : les rapports gardés en cache doivent être refaits,
             # et le texte retiré ne doit plus se trouver par la recherche.
-            VersionDonnees.monter([self.protocole_id])
+            VersionDonnees.monter([self.protocole_id], suivi=True)
             if self.action_id:
                 indexer([self.action_id])
         self.commentaire = texte

@@ -185,12 +185,13 @@ def situations(indicateurs, au, quartier=None, enregistrees_au=None):
     par_id = {i.pk: i for i in indicateurs}
     protocole_id = indicateurs[0].protocole_id
     quartiers = {q.pk: q for q in Quartier.objects.filter(protocole=protocole_id)}
-    garder = None if quartier is None else {None, quartier.pk}
+    # Un quartier : ses lignes et celles de tout le territoire, choisies par la base.
+    du_lieu = Q() if quartier is None else Q(quartier__isnull=True) | Q(quartier=quartier)
 
     cles = {}
-    for repere in Repere.objects.filter(indicateur__in=par_id):
+    for repere in Repere.objects.filter(du_lieu, indicateur__in=par_id):
         cles.setdefault((repere.indicateur_id, repere.quartier_id), [None, {}])[0] = repere
-    lignes = Valeur.objects.filter(indicateur__in=par_id)
+    lignes = Valeur.objects.filter(du_lieu, indicateur__in=par_id)
     if enregistrees_au is not None:
         # Une condition par fréquence (le rang d'une période dépend de sa fréquence) : une requête de taille fixe.
         closes = Q()
@@ -219,8 +220,6 @@ def situations(indicateurs, au, quartier=None, enregistrees_au=None):
             quartiers[c[0][1]].nom if c[0][1] else "",
         ),
     ):
-        if garder is not None and quartier_id not in garder:
-            continue
         indicateur = par_id[indicateur_id]
         situation = Situation(
             indicateur=indicateur,

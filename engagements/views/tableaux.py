@@ -43,16 +43,31 @@ LIMITE_SIGNALEES = 10
 LIMITE_INDICATEURS = 20
 
 
-def _indicateurs(perimetre, au, lien, portee):
-    """Les indicateurs d'un tableau de bord : leurs situations au jour `au` (`engagements.tableaux.indicateurs`), les
-    premières lignes affichées, le reste dans la liste filtrée."""
-    liste = situations_du_perimetre(perimetre, au)
+def _indicateurs(request, perimetre, periode, lien, portee):
+    """Le HTML des indicateurs d'un tableau de bord : leurs situations au jour `au`
+    (`engagements.tableaux.indicateurs`), les premières lignes affichées, le reste dans la liste filtrée. Rien du
+    suivi n'y entre : il est gardé sur le numéro hors suivi (`protocole.cache_pages`), une nouvelle au journal ne le
+    fait pas recalculer."""
+
+    def rendre():
+        liste = situations_du_perimetre(perimetre, periode.au)
+        contexte = {
+            "periode": periode,
+            "indicateurs": liste,
+            "indicateurs_affiches": liste[:LIMITE_INDICATEURS],
+            "comptes_indicateurs": par_etiquette(liste),
+            "lien_indicateurs": lien,
+            "portee_indicateurs": portee,
+        }
+        return render_to_string("tableaux/_indicateurs.html", contexte)
+
+    parametres = {
+        "perimetre": perimetre.parametres,
+        "au": periode.au.isoformat(),
+        "aujourd_hui": aujourd_hui().isoformat(),
+    }
     return {
-        "indicateurs": liste,
-        "indicateurs_affiches": liste[:LIMITE_INDICATEURS],
-        "comptes_indicateurs": par_etiquette(liste),
-        "lien_indicateurs": lien,
-        "portee_indicateurs": portee,
+        "indicateurs_html": mark_safe(cache_pages.memoriser(request, "indicateurs", parametres, rendre, suivi=False))
     }
 
 
@@ -247,8 +262,9 @@ def quartier(request, slug):
         contexte = _tableau(perimetre, periode, "quartier")
         contexte |= {"quartier": courant, "membres": _membres_des_parties(request.protocole)}
         return contexte | _indicateurs(
+            request,
             perimetre,
-            periode.au,
+            periode,
             f"{reverse('indicateurs')}?quartier={courant.pk}",
             f"Les indicateurs mesurés dans le quartier {courant.nom} et pour tout le territoire",
         )
@@ -297,8 +313,9 @@ def organisation(request, slug):
             "nombre_obligations": sum(len(liste) for liste in par_engagement.values()),
         }
         return contexte | _indicateurs(
+            request,
             perimetre,
-            periode.au,
+            periode,
             f"{reverse('indicateurs')}?organisation={courante.slug}",
             f"Les indicateurs des obligations de ses parties et ceux que fournit {courante.nom}",
         )

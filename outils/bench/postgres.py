@@ -80,7 +80,8 @@ def reglages():
     """La version du serveur et les réglages qui pèsent sur les mesures."""
     with connection.cursor() as curseur:
         valeurs = {}
-        for nom in ("server_version", "shared_buffers", "work_mem", "effective_cache_size", "jit", "jit_above_cost"):
+        noms = ("server_version", "shared_buffers", "work_mem", "effective_cache_size", "jit", "jit_above_cost")
+        for nom in (*noms, "join_collapse_limit"):
             curseur.execute(f"SHOW {nom}")
             valeurs[nom] = curseur.fetchone()[0]
     return valeurs

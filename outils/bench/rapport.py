@@ -211,7 +211,9 @@ def rediger(c):
             f"- CPU: {m['cpu']}, {m['cores']} cores; RAM: {m['ram']}; {m['os']}",
             f"- PostgreSQL {pg['server_version']}, local socket: shared_buffers {pg['shared_buffers']}, work_mem "
             f"{pg['work_mem']}, effective_cache_size {pg['effective_cache_size']}, jit {pg.get('jit', '?')} "
-            f"(jit_above_cost {pg.get('jit_above_cost', '?')}); PGOPTIONS {c['pgoptions'] or 'unset'}",
+            f"(jit_above_cost {pg.get('jit_above_cost', '?')}), join_collapse_limit "
+            f"{pg.get('join_collapse_limit', '?')} (both set by the project's settings); PGOPTIONS "
+            f"{c['pgoptions'] or 'unset'}",
             f"- Python {m['python']}, Django {m['django']}, psycopg {m['psycopg']}, gunicorn {m['gunicorn']}: "
             f"{c['workers']} sync workers per database, DEBUG=false, CONN_MAX_AGE={c['conn_max_age']}; the project's "
             "settings, except static files collected without compression (`outils/bench/reglages.py`)",
@@ -241,7 +243,10 @@ def rediger(c):
             "coordinateur. *Warm*: nothing changed since the previous request of the page. *Cold*: before each "
             "request, one journal entry is recorded in the measured protocol (`Action.enregistrer` in a process of "
             "the benchmark's own, `outils/bench/ecrivain.py`), outside the timed window: the data version moved, "
-            "nothing of that protocol's pages is in the cache. `/sante/` is measured both ways too. Cells: p50 / p95.",
+            "everything that reads the tracking (journal, actions, verdicts) is computed again; only what reads none "
+            "of it, the indicator tables of the quartier and partner dashboards, stays in the cache "
+            "(`protocole/cache_pages.py`). The cache is a `redis-server` of the benchmark's own, as in production "
+            "(`REDIS_URL`). `/sante/` is measured both ways too. Cells: p50 / p95.",
             "",
             tableau(c["series"]),
             "",

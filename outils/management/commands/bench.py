@@ -167,10 +167,18 @@ class Command(BaseCommand):
         self.publier(contexte, reglage, debut)
 
     def mesurer_tout(self, demo, national, reglage):
-        """Les deux gunicorn, les séries de chaque page puis la charge ; renvoie ce qu'en dit le rapport."""
+        """Les deux gunicorn, les séries de chaque page puis la charge ; renvoie ce qu'en dit le rapport.
+
+        Comme en production (README, « Mise en production »), le cache est un Redis : un `redis-server` du banc, sur
+        un port libre, une base Redis par base du banc ; l'écrivain des mesures froides reçoit le même environnement."""
         self.titre(f"Mesures contre gunicorn ({WORKERS} workers par base)")
         charge_avant = os.getloadavg()[0]
+        port_redis = mesure.port_libre()
+        redis = ["redis-server", "--port", str(port_redis), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        demo = {**demo, "env": {**demo["env"], "REDIS_URL": f"redis://127.0.0.1:{port_redis}/0"}}
+        national = {**national, "env": {**national["env"], "REDIS_URL": f"redis://127.0.0.1:{port_redis}/1"}}
         with (
+            file_rapports.Service(redis, demo["env"], "Ready to accept connections"),
             mesure.Gunicorn(demo["env"], WORKERS) as serveur_demo,
             mesure.Gunicorn(national["env"], WORKERS) as serveur,
         ):
