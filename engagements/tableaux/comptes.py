@@ -122,7 +122,7 @@ def comptes_par_quartier(perimetre, au):
     quartiers = list(perimetre.protocole.quartiers.order_by("ordre", "nom"))
     if not quartiers:
         return []
-    actions = perimetre.actions(au).order_by()
+    actions = perimetre.actions(au, structure=False).order_by()
     partout = _agreger(actions.filter(territoire_au=True), au, []).get((), Compte())
     rattachees = actions.filter(territoire_au=False)
     if au >= aujourd_hui():

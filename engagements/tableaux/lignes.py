@@ -86,7 +86,7 @@ def actions_a_signaler(perimetre, au, limite=50):
     """Deux listes au jour `au` : les actions en retard (les plus anciennes échéances d'abord) et celles sans
     nouvelles (les plus anciennes nouvelles d'abord), `limite` au plus chacune, avec leur pilote et leurs quartiers
     d'alors : quatre requêtes, aujourd'hui comme un jour passé."""
-    base = _lignes(perimetre.actions(au), au, commentaires=False)
+    base = _lignes(perimetre.actions(au, structure=False), au, commentaires=False)
     retard = list(base.filter(en_retard(au)).order_by("echeance_au", "pk")[:limite])
     silence = list(base.filter(sans_nouvelles(au)).order_by("nouvelles_au", "pk")[:limite])
     _nommer(retard + silence, au, referents=False, quartiers=True)
@@ -107,7 +107,7 @@ class Evolutions:
 def evolutions(perimetre, depuis, au, limite=20):
     """Ce qui a changé entre `depuis` et `au` (dates d'effet incluses), d'après le journal : deux requêtes et une
     pour les quartiers des entrées affichées. Les corrections et les caviardages (`HORS_NOUVELLES`) n'en sont pas."""
-    actions = perimetre.actions(au).values("pk")
+    actions = perimetre.actions(au, structure=False).values("pk")
     obligations = perimetre.obligations().values("pk")
     periode = Entree.objects.filter(protocole=perimetre.protocole, date_effet__gte=depuis, date_effet__lte=au)
     dans_perimetre = Q(action__in=actions) | Q(champ=Champ.VERDICT, obligation__in=obligations)

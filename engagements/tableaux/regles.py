@@ -106,9 +106,13 @@ class Perimetre:
             return {"perimetre": "engagement", "valeur": str(self.engagement)}
         return {"perimetre": "protocole"}
 
-    def actions(self, au):
-        """Les actions du périmètre telles qu'elles étaient le jour `au`, annotées `statut_au`, `engagement_au`…"""
-        qs = Action.objects.filter(protocole=self.protocole).etat_au(au)
+    def actions(self, au, structure=True):
+        """Les actions du périmètre telles qu'elles étaient le jour `au`, annotées `statut_au`, `engagement_au`…
+        `structure=False` : sans `engagement_au` ni `partie_au` (ni leurs jointures, qui lisaient toutes les
+        obligations de la base) quand l'appelant ne groupe pas par engagement ou partie ; le périmètre d'un
+        engagement les garde, il filtre dessus."""
+        structure = structure or self.engagement is not None
+        qs = Action.objects.filter(protocole=self.protocole).etat_au(au, structure=structure)
         if self.quartier is not None:
             qs = qs.dans_quartier_au(self.quartier, au)
         if self.organisation is not None:

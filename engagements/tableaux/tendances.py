@@ -53,7 +53,7 @@ def tendance(perimetre, au):
     sont réunis en une seule requête (UNION ALL)."""
     fins = fins_de_trimestre(perimetre.protocole.premier_jour, au)
     parties = [
-        perimetre.actions(fin)
+        perimetre.actions(fin, structure=False)
         .order_by()
         .annotate(fin=Value(fin, output_field=DateField()))
         .values("fin")
