@@ -27,10 +27,14 @@ class EngagementsConfig(AppConfig):
             suivre(modele, du_protocole)
         suivre(Bloc, lambda b: [b.engagement.protocole_id])
         suivre(Paragraphe, lambda p: [p.obligation.protocole_id])
-        # Le suivi : ce que ne lit pas ce qui est gardé sur `numero_hors_suivi` (les indicateurs).
-        for modele in (Entree, Verdict):
-            suivre(modele, du_protocole, suivi=True)
-        suivre(Action, du_protocole, "quartiers", "partenaires", suivi=True)
+        # Le suivi : ce que ne lit pas ce qui est gardé sur `numero_hors_suivi` (les indicateurs). Une entrée du
+        # journal en effet aujourd'hui, ni correction ni caviardage, ne change aucun jour passé : elle laisse
+        # `numero_passe`, la clé des tableaux de bord « état au » un jour passé. Les lignes d'action et de verdict ne
+        # s'écrivent qu'avec les entrées qui les accompagnent (`Action.creer`, `Action.enregistrer`,
+        # `Verdict.donner`) : ce sont elles qui décident.
+        suivre(Entree, du_protocole, suivi=True, jour_meme=Entree.du_jour_meme)
+        suivre(Verdict, du_protocole, suivi=True, jour_meme=True)
+        suivre(Action, du_protocole, "quartiers", "partenaires", suivi=True, jour_meme=True)
         # Les indicateurs : leur définition, leurs repères et leurs valeurs (issue 16).
         suivre(Indicateur, du_protocole, "actions")
         suivre(Valeur, du_protocole)

@@ -154,9 +154,14 @@ class VersionDonnees(models.Model):
     changer ce qu'une page ou un rapport montre (entrée du journal, comité, archive, visa, donnée de référence).
     Il est la clé des rapports PDF gardés en cache : une donnée changée, et l'ancien fichier ne sert plus.
 
-    Un second compteur, `numero_hors_suivi`, monte à chaque écriture sauf celles du suivi (le journal, les actions, les
-    verdicts : `monter(…, suivi=True)`). Il est la clé de ce qui ne lit rien du suivi (les indicateurs d'un tableau de
-    bord) : une nouvelle au journal d'une action ne le fait pas recalculer.
+    Deux autres compteurs gardent ce qu'une écriture ne peut pas changer :
+    - `numero_hors_suivi` monte à chaque écriture sauf celles du suivi (le journal, les actions, les verdicts :
+      `monter(…, suivi=True)`). Il est la clé de ce qui ne lit rien du suivi (les indicateurs d'un tableau de bord) ;
+    - `numero_passe` monte à chaque écriture sauf celles du suivi qui ne changent que le jour même (`jour_meme=True` :
+      une entrée du journal en effet aujourd'hui, ni correction ni caviardage, et les lignes d'action et de verdict
+      qu'elle accompagne). Il est la clé des tableaux de bord d'un jour passé (« état au ») : l'état d'un jour passé se
+      lit dans les entrées en effet ce jour-là ou avant, et les corrections de libellé (montrées telles qu'elles sont
+      aujourd'hui) le montent.
 
     À part du protocole : recharger le texte signé (loaddata) réécrit la ligne du protocole, pas ce compteur."""
 
@@ -165,6 +170,7 @@ class VersionDonnees(models.Model):
     )
     numero = models.PositiveBigIntegerField("numéro", default=0)
     numero_hors_suivi = models.PositiveBigIntegerField("numéro hors suivi", default=0)
+    numero_passe = models.PositiveBigIntegerField("numéro des jours passés", default=0)
     # Tiré à la création de la ligne : une base refaite (démonstration rechargée, banc d'essai) recommence à compter
     # depuis 1 ; avec le jeton, ses numéros ne retrouvent pas les rapports gardés en cache pour l'ancienne base.
     jeton = models.UUIDField("jeton", default=uuid.uuid4, editable=False)
@@ -177,10 +183,11 @@ class VersionDonnees(models.Model):
         return f"{self.protocole_id} : {self.numero}"
 
     @classmethod
-    def monter(cls, protocoles, suivi=False):
+    def monter(cls, protocoles, suivi=False, jour_meme=False):
         """Monte la version de chacun des `protocoles` (identifiants), dans la transaction en cours. Tous quand
         `protocoles` est None (une donnée partagée, comme le nom d'une organisation). `suivi` : une écriture du suivi
-        (journal, action, verdict), qui laisse `numero_hors_suivi` où il est."""
+        (journal, action, verdict), qui laisse `numero_hors_suivi` où il est ; `jour_meme` (avec `suivi`) : elle ne
+        change que l'état d'aujourd'hui, et laisse aussi `numero_passe`."""
         if protocoles is None:
             protocoles = list(Protocole.objects.values_list("pk", flat=True))
         protocoles = sorted({p for p in protocoles if p is not None})
@@ -189,6 +196,8 @@ class VersionDonnees(models.Model):
         montee = {"numero": models.F("numero") + 1}
         if not suivi:
             montee["numero_hors_suivi"] = models.F("numero_hors_suivi") + 1
+        if not (suivi and jour_meme):
+            montee["numero_passe"] = models.F("numero_passe") + 1
         montees = cls.objects.filter(protocole_id__in=protocoles).update(**montee)
         if montees < len(protocoles):
             # La première écriture d'un protocole crée sa ligne (sans conflit si deux écritures la créent en même

@@ -12,19 +12,26 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from protocole.models import VersionDonnees
 
 
-def suivre(modele, protocoles, *relations, ignorer=frozenset(), suivi=False):
+def suivre(modele, protocoles, *relations, ignorer=frozenset(), suivi=False, jour_meme=False):
     """Monte la version des `protocoles(instance)` (des identifiants ; None : tous) à chaque enregistrement ou
     suppression d'une instance de `modele`, et à chaque changement de ses relations plusieurs-à-plusieurs nommées
     dans `relations`. Un enregistrement limité (`update_fields`) aux champs de `ignorer` ne compte pas : la date de
     dernière connexion d'un compte ne change rien de ce qui est montré. `suivi` : un modèle du suivi (journal, actions,
-    verdicts), dont les écritures laissent `VersionDonnees.numero_hors_suivi` où il est."""
+    verdicts), dont les écritures laissent `VersionDonnees.numero_hors_suivi` où il est ; `jour_meme` (une fonction
+    de l'instance, ou une valeur) : cette écriture du suivi ne change que l'état d'aujourd'hui, elle laisse aussi
+    `numero_passe`. Les changements de relations plusieurs-à-plusieurs montent toujours `numero_passe`."""
 
     def ecrit(sender, instance, raw=False, update_fields=None, **kwargs):
         if update_fields and set(update_fields) <= ignorer:
             return
         # `raw` : chargement d'une fixture (le texte signé, les données de référence), dont les liens ne se suivent
         # pas encore sûrement : tous les protocoles montent.
-        VersionDonnees.monter(None if raw else protocoles(instance), suivi=suivi and not raw)
+        if raw:
+            VersionDonnees.monter(None)
+            return
+        # Une suppression n'est jamais « du jour même ».
+        du_jour = kwargs["signal"] is post_save and (jour_meme(instance) if callable(jour_meme) else jour_meme)
+        VersionDonnees.monter(protocoles(instance), suivi=suivi, jour_meme=du_jour)
 
     def lien_change(sender, instance, action, reverse, **kwargs):
         # Changé depuis l'autre côté (`organisation.actions_partenaires.add`) : tous les protocoles montent.

@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.core.cache import caches
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from engagements.models import Obligation, Valeur, ValeurVerdict, Verdict
 from engagements.views import liste, tableaux
 from protocole.models import VersionDonnees
 from signataires.models import Utilisateur
+from tests.cache_pages import sans_jeton
 from tests.engagements import test_tableaux_pages
 from tests.factories_suivi import ROLES, IndicateurFactory, RepereFactory, habilitation
 
@@ -286,3 +288,86 @@ def test_a_corrected_value_or_target_is_in_the_indicator_table_on_the_very_next_
     repere.cible_valeur, repere.cible_date = 9876, datetime.date(2022, 12, 31)
     repere.save()
     assert "9\u202f876" in lire(connecte, nom, args)
+
+
+# -- les jours passés -------------------------------------------------------------------------------------------------
+
+HIER = AUJOURDHUI - datetime.timedelta(days=1)
+
+
+def changer_un_statut_avant_hier(jeu):
+    """Une entrée antidatée : elle change l'état des jours passés."""
+    avant_hier = AUJOURDHUI - datetime.timedelta(days=2)
+    jeu["chantier"].enregistrer(auteur=_auteur(), date_effet=avant_hier, statut="bloque", commentaire="Grue en panne.")
+    return "Grue en panne."
+
+
+# Les écritures qui laissent `numero_passe` : celles du suivi en effet aujourd'hui, ni correction ni caviardage.
+DU_JOUR_MEME = {"statut", "verdict"}
+
+
+@pytest.mark.parametrize("changement", [*CHANGEMENTS, "decision", "antidate"])
+def test_only_tracking_in_effect_today_leaves_the_number_of_past_days_where_it_is(jeu, changement):
+    faire = {"decision": _decider, "antidate": changer_un_statut_avant_hier}.get(changement)
+    faire = faire or CHANGEMENTS[changement][0]
+
+    def lire_version():
+        return VersionDonnees.objects.filter(protocole=jeu["protocole"]).values_list("numero", "numero_passe")
+
+    avant = lire_version().first() or (0, 0)
+    faire(jeu)
+    apres = lire_version().get()
+    assert apres[0] > avant[0]
+    assert (apres[1] == avant[1]) is (changement in DU_JOUR_MEME)
+
+
+def lire_reponse(client, nom, args, **parametres):
+    reponse = client.get(reverse(nom, args=args), parametres)
+    assert reponse.status_code == 200
+    return reponse
+
+
+@pytest.mark.parametrize(("nom", "args"), PAGES[:3])
+def test_an_entry_in_effect_today_leaves_the_dashboards_of_a_past_day_as_they_were(
+    connecte, jeu, monkeypatch, nom, args
+):
+    """L'état d'hier ne change pas avec une entrée en effet aujourd'hui : le tableau de bord « état au » hier n'est
+    pas recalculé, et il est exactement celui qu'un calcul neuf donne ; celui d'aujourd'hui montre l'entrée."""
+    grilles = espionner(monkeypatch, tableaux, "grille")
+    avant = lire_reponse(connecte, nom, args, au=HIER.isoformat())
+    attendu = changer_un_statut(jeu)
+    apres = lire_reponse(connecte, nom, args, au=HIER.isoformat())
+    assert len(grilles) == 1
+    assert sans_jeton(apres) == sans_jeton(avant)
+    caches["pages"].clear()
+    assert sans_jeton(lire_reponse(connecte, nom, args, au=HIER.isoformat())) == sans_jeton(apres)
+    assert len(grilles) == 2
+    assert attendu in lire(connecte, nom, args)
+
+
+@pytest.mark.parametrize(("nom", "args"), PAGES[:3])
+@pytest.mark.parametrize("changement", ["antidate", "action", "verdict_antidate"])
+def test_an_antidated_entry_or_a_correction_is_on_the_past_dashboards_at_the_very_next_request(
+    connecte, jeu, nom, args, changement
+):
+    """Une entrée en effet avant-hier change l'état d'hier ; une correction de libellé, montrée telle qu'elle est
+    aujourd'hui à toute date, aussi : l'une et l'autre se voient dès la requête suivante du tableau de bord d'hier."""
+
+    def verdict_antidate(jeu):
+        obligation = Obligation.objects.get(
+            protocole=jeu["protocole"], bloc__partie__code="PT", bloc__engagement__numero=2
+        )
+        avant_hier = AUJOURDHUI - datetime.timedelta(days=2)
+        Verdict.donner(obligation, auteur=_auteur(), valeur=ValeurVerdict.NON_TENU, date_effet=avant_hier, motif="B")
+        return "✗ non tenu"
+
+    faire = {
+        "antidate": changer_un_statut_avant_hier,
+        "action": renommer_une_action,
+        "verdict_antidate": verdict_antidate,
+    }
+    avant = lire(connecte, nom, args, au=HIER.isoformat())
+    lire(connecte, nom, args, au=HIER.isoformat())
+    attendu = faire[changement](jeu)
+    assert attendu not in avant
+    assert attendu in lire(connecte, nom, args, au=HIER.isoformat())

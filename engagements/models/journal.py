@@ -12,10 +12,12 @@ from django.utils import formats, timezone
 from engagements.models.recherche import indexer
 from engagements.models.regles import (
     COLONNES,
+    HORS_NOUVELLES,
     MOTIF_VERDICT,
     Champ,
     Statut,
     ValeurVerdict,
+    aujourd_hui,
     verifier_date_effet,
     verifier_motif,
 )
@@ -191,6 +193,12 @@ class Entree(models.Model):
                 indexer([self.action_id])
         self.commentaire = texte
         return trace
+
+    def du_jour_meme(self):
+        """Vrai si cette entrée ne change que l'état d'aujourd'hui : en effet aujourd'hui (ou plus tard), et ni une
+        correction ni un caviardage (libellés et commentaires sont montrés tels qu'ils sont aujourd'hui, à toute
+        date). `VersionDonnees.numero_passe` ne monte pas pour elle (protocole/versions.py)."""
+        return self.date_effet >= aujourd_hui() and self.champ not in HORS_NOUVELLES
 
     def valeurs(self):
         """(avant, après) lisibles en français, pour la frise et les rapports."""

@@ -67,7 +67,9 @@ def _indicateurs(request, perimetre, periode, lien, portee):
         "aujourd_hui": aujourd_hui().isoformat(),
     }
     return {
-        "indicateurs_html": mark_safe(cache_pages.memoriser(request, "indicateurs", parametres, rendre, suivi=False))
+        "indicateurs_html": mark_safe(
+            cache_pages.memoriser(request, "indicateurs", parametres, rendre, "numero_hors_suivi")
+        )
     }
 
 
@@ -205,7 +207,9 @@ def _corps(request, nom, perimetre, periode, calculer, gabarits=None):
             menu=[(e.numero, e.titre) for e in contexte["engagements_menu"]],
         )
 
-    return cache_pages.memoriser(request, f"tableau:{nom}", parametres, rendre)
+    # Un jour passé ne change pas avec une entrée du journal en effet aujourd'hui (VersionDonnees.numero_passe).
+    compteur = "numero_passe" if periode.passe else "numero"
+    return cache_pages.memoriser(request, f"tableau:{nom}", parametres, rendre, compteur)
 
 
 def _membres_des_parties(protocole):
