@@ -27,12 +27,19 @@ PAGES = [
     ("sante", "trivial view `/sante/`"),
     ("quartier", "quartier dashboard, today"),
     ("quartier_au", "quartier dashboard, `?au=` one year ago"),
+    # La même page, mais l'entrée écrite avant chaque requête froide prend effet le jour montré : elle la recalcule.
+    ("quartier_au_antidate", "quartier dashboard, `?au=` one year ago, after an antidated entry"),
     ("vue_ensemble", "overview `/tableau-de-bord/`"),
     ("organisation", "partner view `/organisations/<slug>/`"),
     ("actions", "action list `/actions/`"),
     ("obligation", "obligation page with its indicators `/obligations/<id>/`"),
     ("indicateurs", "indicator list `/indicateurs/`"),
 ]
+
+
+def jour_au():
+    """Le jour passé que montrent les pages « au » : il y a `JOURS_AU` jours."""
+    return timezone.localdate() - datetime.timedelta(days=JOURS_AU)
 
 
 def _adresse(nom, slug=None):
@@ -83,7 +90,7 @@ def session(utilisateur, protocole):
 
 def cible(protocole, hachage):
     """Le cookie, les pages et la taille d'un protocole mesuré."""
-    au = timezone.localdate() - datetime.timedelta(days=JOURS_AU)
+    au = jour_au()
     quartier = protocole.quartiers.order_by("ordre", "nom").first()
     pilote = (
         Action.objects.filter(protocole=protocole)
@@ -106,6 +113,7 @@ def cible(protocole, hachage):
         "sante": _adresse("sante"),
         "quartier": page_quartier,
         "quartier_au": f"{page_quartier}?au={au.isoformat()}" if page_quartier else None,
+        "quartier_au_antidate": f"{page_quartier}?au={au.isoformat()}" if page_quartier else None,
         "vue_ensemble": _adresse("vue_ensemble"),
         "organisation": _adresse("organisation", pilote["pilote__slug"]) if pilote else None,
         "actions": _adresse("actions"),

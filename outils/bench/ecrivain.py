@@ -7,6 +7,7 @@ monte la version des données dans sa transaction, comme une saisie) et répond 
 L'orchestrateur (`Ecrivain`) le pilote par ces deux tuyaux.
 """
 
+import datetime
 import itertools
 import subprocess
 import sys
@@ -23,20 +24,23 @@ COMMENTAIRE = "Banc d'essai : une nouvelle, pour mesurer la page qui suit."
 
 
 def servir(entree=sys.stdin, sortie=sys.stdout):
-    """La boucle du processus écrivain : un slug par ligne, « ok » (ou l'erreur) en réponse."""
+    """La boucle du processus écrivain : un slug par ligne, « ok » (ou l'erreur) en réponse. Une date AAAA-MM-JJ après
+    le slug : l'entrée prend effet ce jour-là (une entrée antidatée, qui change l'état de ce jour passé), sur une
+    action créée ce jour-là ou avant ; sans date, elle prend effet aujourd'hui."""
     auteur, _ = Utilisateur.objects.get_or_create(username="banc-ecrivain", defaults={"last_name": "Banc d'essai"})
     tours = {}
     for ligne in entree:
-        slug = ligne.strip()
-        if not slug:
+        if not ligne.strip():
             continue
+        slug, _, date = ligne.strip().partition(" ")
         try:
-            if slug not in tours:
+            date_effet = datetime.date.fromisoformat(date) if date else timezone.localdate()
+            if (slug, date_effet) not in tours:
                 protocole = Protocole.objects.get(slug=slug)
-                actions = list(Action.objects.filter(protocole=protocole, archivee=False).order_by("pk")[:20])
-                tours[slug] = itertools.cycle(actions)
-            action = next(tours[slug])
-            action.enregistrer(auteur=auteur, date_effet=timezone.localdate(), commentaire=COMMENTAIRE)
+                actions = Action.objects.filter(protocole=protocole, archivee=False, date_creation__lte=date_effet)
+                tours[slug, date_effet] = itertools.cycle(list(actions.order_by("pk")[:20]))
+            action = next(tours[slug, date_effet])
+            action.enregistrer(auteur=auteur, date_effet=date_effet, commentaire=COMMENTAIRE)
             sortie.write("ok\n")
         except Exception as erreur:  # dit à l'orchestrateur, qui le compte comme une erreur de mesure
             sortie.write(f"erreur {type(erreur).__name__}: {erreur}\n".replace("\n", " ") + "\n")
@@ -65,9 +69,9 @@ class Ecrivain:
         )
         return self
 
-    def ecrire(self, slug):
+    def ecrire(self, slug, date_effet=None):
         with self.verrou:
-            self.processus.stdin.write(f"{slug}\n")
+            self.processus.stdin.write(f"{slug} {date_effet.isoformat()}\n" if date_effet else f"{slug}\n")
             self.processus.stdin.flush()
             reponse = self.processus.stdout.readline().strip()
         if reponse != "ok":

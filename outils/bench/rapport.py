@@ -79,6 +79,12 @@ def verdict(page, series):
         return f"✗ {erreurs} error(s)"
     if page == "sante":
         return "reference"
+    if page == "quartier_au_antidate":
+        # Le calcul de la page « au » quand l'état montré change : pour information, la cible est lue sur la ligne
+        # « au » (une entrée du journal comme les autres avant chaque requête froide, qui ne change pas un jour passé).
+        froid = ratios(series, page)["froid"]
+        comparaison = "≤" if froid is not None and froid <= RATIO_FROID_PASSE else ">"
+        return f"for information: cold {comparaison} {RATIO_FROID_PASSE:g}× when the day shown changed"
     if page not in PAGES_CIBLES:
         return "measured, no target in issue 19"
     r, manques = ratios(series, page), []
@@ -245,8 +251,13 @@ def rediger(c):
             "the benchmark's own, `outils/bench/ecrivain.py`), outside the timed window: the data version moved, "
             "everything that reads the tracking (journal, actions, verdicts) is computed again; only what reads none "
             "of it, the indicator tables of the quartier and partner dashboards, stays in the cache "
-            "(`protocole/cache_pages.py`). The cache is a `redis-server` of the benchmark's own, as in production "
-            "(`REDIS_URL`). `/sante/` is measured both ways too. Cells: p50 / p95.",
+            "(`protocole/cache_pages.py`). The entry takes effect today: it cannot change the state of a past day, so "
+            "the quartier dashboard `?au=` one year ago, kept on the past days' counter "
+            "(`VersionDonnees.numero_passe`, which antidated entries, corrections and every other write move), is "
+            "served from the cache in both columns; the row *after an antidated entry* measures its recomputation: "
+            "before each of its cold requests the entry recorded takes effect on the day shown. The cache is a "
+            "`redis-server` of the benchmark's own, as in production (`REDIS_URL`). `/sante/` is measured both ways "
+            "too. Cells: p50 / p95.",
             "",
             tableau(c["series"]),
             "",

@@ -188,3 +188,29 @@ def test_measures_a_small_report_rendered_then_served_by_the_cache():
     with mock.patch.object(rendu, "rendre_pdf", wraps=rendu.rendre_pdf) as rendre:
         pdf.mesurer(protocole)
     assert rendre.call_count == rendus
+
+
+def test_the_cold_writer_records_a_note_today_or_in_effect_on_the_day_asked(jeu):
+    """L'écrivain des mesures froides : « slug » écrit une note en effet aujourd'hui ; « slug AAAA-MM-JJ » une note
+    antidatée à ce jour, sur une action créée ce jour-là ou avant (la page « au » de ce jour change)."""
+    import io
+
+    from outils.bench import ecrivain
+    from protocole.models import VersionDonnees
+
+    _modele, synthetiques, _lignes = jeu
+    protocole = synthetiques[0]
+    jour = Action.objects.filter(protocole=protocole).order_by("date_creation").first().date_creation
+    avant = VersionDonnees.objects.filter(protocole=protocole).values_list("numero", "numero_passe").get()
+    sortie = io.StringIO()
+    ecrivain.servir(io.StringIO(f"{protocole.slug}\n"), sortie)
+    apres_du_jour = VersionDonnees.objects.filter(protocole=protocole).values_list("numero", "numero_passe").get()
+    ecrivain.servir(io.StringIO(f"{protocole.slug} {jour.isoformat()}\n"), sortie)
+    apres_antidate = VersionDonnees.objects.filter(protocole=protocole).values_list("numero", "numero_passe").get()
+    assert sortie.getvalue() == "ok\nok\n"
+    notes = Entree.objects.filter(protocole=protocole, commentaire=ecrivain.COMMENTAIRE).order_by("pk")
+    assert [n.date_effet for n in notes] == [timezone.localdate(), jour]
+    assert notes[1].action.date_creation <= jour
+    # Aujourd'hui : l'état des jours passés ne bouge pas ; antidatée : il bouge.
+    assert apres_du_jour[0] > avant[0] and apres_du_jour[1] == avant[1]
+    assert apres_antidate[1] > apres_du_jour[1]

@@ -193,8 +193,8 @@ class Command(BaseCommand):
             ):
                 ecrivains = {serveur_demo.port: ecrivain_demo, serveur.port: ecrivain_national}
 
-                def ecrire(cible):
-                    ecrivains[cible["port"]].ecrire(cible["protocole"])
+                def ecrire(cible, date_effet=None):
+                    ecrivains[cible["port"]].ecrire(cible["protocole"], date_effet)
 
                 series = self.mesurer(echelles, reglage.requetes, ecrire)
                 charge, melange = self.charger(serveur.port, echelles["national"], series, reglage.charge_s, ecrire)
@@ -302,9 +302,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {libelle} : absente (route pas encore enregistrée)")
                 series[page] = None
                 continue
+            # La page « au » après une entrée antidatée : l'entrée prend effet le jour montré.
+            avant = (lambda cible: ecrire(cible, cibles.jour_au())) if page == "quartier_au_antidate" else ecrire
             series[page] = {
                 "chaud": mesure.en_serie(echelles, page, requetes),
-                "froid": mesure.en_serie(echelles, page, requetes, avant=ecrire),
+                "froid": mesure.en_serie(echelles, page, requetes, avant=avant),
             }
             resume = ", ".join(
                 f"{e} p95 {s.p95 or 0:.0f} / {series[page]['froid'][e].p95 or 0:.0f} ms"
