@@ -81,7 +81,7 @@ def reglages():
     with connection.cursor() as curseur:
         valeurs = {}
         noms = ("server_version", "shared_buffers", "work_mem", "effective_cache_size", "jit", "jit_above_cost")
-        for nom in (*noms, "join_collapse_limit"):
+        for nom in (*noms, "join_collapse_limit", "random_page_cost"):
             curseur.execute(f"SHOW {nom}")
             valeurs[nom] = curseur.fetchone()[0]
     return valeurs

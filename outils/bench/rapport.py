@@ -218,8 +218,8 @@ def rediger(c):
             f"- PostgreSQL {pg['server_version']}, local socket: shared_buffers {pg['shared_buffers']}, work_mem "
             f"{pg['work_mem']}, effective_cache_size {pg['effective_cache_size']}, jit {pg.get('jit', '?')} "
             f"(jit_above_cost {pg.get('jit_above_cost', '?')}), join_collapse_limit "
-            f"{pg.get('join_collapse_limit', '?')} (both set by the project's settings); PGOPTIONS "
-            f"{c['pgoptions'] or 'unset'}",
+            f"{pg.get('join_collapse_limit', '?')}, random_page_cost {pg.get('random_page_cost', '?')} (these three "
+            f"set by the project's settings); PGOPTIONS {c['pgoptions'] or 'unset'}",
             f"- Python {m['python']}, Django {m['django']}, psycopg {m['psycopg']}, gunicorn {m['gunicorn']}: "
             f"{c['workers']} sync workers per database, DEBUG=false, CONN_MAX_AGE={c['conn_max_age']}; the project's "
             "settings, except static files collected without compression (`outils/bench/reglages.py`)",
