@@ -202,11 +202,12 @@ class PeriodeForm(Accessible, forms.Form):
                 self.add_error("depuis", erreur)
         return donnees
 
-    def periode(self):
-        """La période appliquée (après `is_valid()`) ; une requête pour le « depuis » par défaut."""
+    def periode(self, motiver=depuis_par_defaut_motive):
+        """La période appliquée (après `is_valid()`) ; une requête pour le « depuis » par défaut. `motiver` : ce qui
+        le donne, `depuis_par_defaut_motive` ou ce même calcul gardé dans le cache des pages (les tableaux de bord)."""
         valides = getattr(self, "cleaned_data", {})
         au = valides.get("au") or aujourd_hui()
-        defaut, reunion = depuis_par_defaut_motive(self.protocole, au)
+        defaut, reunion = motiver(self.protocole, au)
         depuis = valides.get("depuis") or defaut
         return Periode(au, depuis, defaut, reunion, depuis_choisi=bool(valides.get("depuis")))
 

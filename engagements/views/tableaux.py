@@ -23,7 +23,7 @@ from django.views.decorators.http import require_safe
 from engagements.graphiques import cellule, graphique_engagements, graphique_quartiers, grille_affichee
 from engagements.models import Engagement, ValeurVerdict
 from engagements.models.regles import aujourd_hui
-from engagements.periode import PeriodeForm, jour, lire_perimetre, parametres_rapport
+from engagements.periode import PeriodeForm, depuis_par_defaut_motive, jour, lire_perimetre, parametres_rapport
 from engagements.tableaux import (
     Perimetre,
     actions_a_signaler,
@@ -78,7 +78,18 @@ def _periode(request):
     français et remplacée par sa valeur par défaut : la page s'affiche toujours. Une requête (le dernier comité)."""
     form = PeriodeForm(request.protocole, request.GET)
     form.is_valid()
-    periode = form.periode()
+
+    def motiver(protocole, au):
+        # Le comité et le début du contrat de ville ne sont pas du suivi : gardé sur le numéro hors suivi.
+        return cache_pages.memoriser(
+            request,
+            "depuis_par_defaut",
+            {"au": au.isoformat()},
+            lambda: depuis_par_defaut_motive(protocole, au),
+            "numero_hors_suivi",
+        )
+
+    periode = form.periode(motiver)
     if (reunion := periode.reunion) is not None:
         aide = f"Vide : la date du dernier comité de pilotage, « {reunion.titre} » du {jour(reunion.date)}."
     else:
@@ -92,6 +103,20 @@ def _periode(request):
     form.data = {"au": periode.au.isoformat(), "depuis": periode.depuis.isoformat()}
     periode.form = form
     return periode
+
+
+def _perimetre(request, sorte, valeur):
+    """`lire_perimetre` (le lecteur commun) pour un tableau de bord, l'objet trouvé gardé dans le cache des pages :
+    un quartier sur le numéro hors suivi ; une organisation sur le numéro entier, car une organisation est du protocole
+    aussi parce qu'elle pilote une de ses actions. Inconnu : la même 404, rien de gardé."""
+
+    def trouver():
+        perimetre = lire_perimetre(request.protocole, sorte, valeur)
+        return perimetre.quartier if sorte == "quartier" else perimetre.organisation
+
+    compteur = "numero_hors_suivi" if sorte == "quartier" else "numero"
+    objet = cache_pages.memoriser(request, f"perimetre:{sorte}", {"valeur": valeur}, trouver, compteur)
+    return Perimetre(request.protocole, **{sorte: objet})
 
 
 def _journal_groupe(entrees):
@@ -257,7 +282,7 @@ def vue_ensemble(request):
 @require_safe
 def quartier(request, slug):
     """Un quartier : ses actions et celles de « tout le territoire », qui comptent dans chaque quartier."""
-    perimetre = lire_perimetre(request.protocole, "quartier", slug)
+    perimetre = _perimetre(request, "quartier", slug)
     periode = _periode(request)
 
     courant = perimetre.quartier
@@ -287,7 +312,7 @@ def quartier(request, slug):
 @require_safe
 def organisation(request, slug):
     """La vue partenaire : ce à quoi une organisation s'est engagée, engagement par engagement, et où elle en est."""
-    perimetre = lire_perimetre(request.protocole, "organisation", slug)
+    perimetre = _perimetre(request, "organisation", slug)
     courante = perimetre.organisation
     protocole = request.protocole
     periode = _periode(request)
