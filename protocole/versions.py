@@ -7,7 +7,9 @@ déclenchent pas de signal : leur auteur appelle `VersionDonnees.monter` lui-mê
 caviardage d'un commentaire).
 """
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 from protocole.models import VersionDonnees
 
@@ -32,6 +34,10 @@ def suivre(modele, protocoles, *relations, ignorer=frozenset(), suivi=False, jou
         # Une suppression n'est jamais « du jour même ».
         du_jour = kwargs["signal"] is post_save and (jour_meme(instance) if callable(jour_meme) else jour_meme)
         VersionDonnees.monter(protocoles(instance), suivi=suivi, jour_meme=du_jour)
+        if du_jour:
+            # « Aujourd'hui » au moment de l'écriture ; validée après minuit, l'entrée est d'un jour passé et un
+            # tableau de bord d'hier lu entre les deux serait gardé sans elle : tous les compteurs montent alors.
+            transaction.on_commit(_si_minuit_passe(timezone.localdate(), protocoles(instance)))
 
     def lien_change(sender, instance, action, reverse, **kwargs):
         # Changé depuis l'autre côté (`organisation.actions_partenaires.add`) : tous les protocoles montent.
@@ -44,6 +50,17 @@ def suivre(modele, protocoles, *relations, ignorer=frozenset(), suivi=False, jou
     for nom in relations:
         traversant = getattr(modele, nom).through
         m2m_changed.connect(lien_change, sender=traversant, weak=False, dispatch_uid=f"{uid}:{nom}")
+
+
+def _si_minuit_passe(jour, protocoles):
+    """À la validation d'une écriture « du jour même » faite le `jour` : si minuit est passé entre les deux, elle
+    change un jour passé, tous les compteurs des `protocoles` montent."""
+
+    def verifier():
+        if timezone.localdate() != jour:
+            VersionDonnees.monter(protocoles)
+
+    return verifier
 
 
 def du_protocole(instance):

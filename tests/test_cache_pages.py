@@ -4,8 +4,10 @@ chaque page gardée et dans le rapport."""
 
 import datetime
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.cache import caches
 from django.db import transaction
 from django.urls import reverse
@@ -371,3 +373,27 @@ def test_an_antidated_entry_or_a_correction_is_on_the_past_dashboards_at_the_ver
     attendu = faire[changement](jeu)
     assert attendu not in avant
     assert attendu in lire(connecte, nom, args, au=HIER.isoformat())
+
+
+@pytest.mark.parametrize("valide_apres_minuit", [False, True])
+def test_an_entry_of_the_day_committed_after_midnight_is_one_of_a_past_day(
+    jeu, django_capture_on_commit_callbacks, valide_apres_minuit
+):
+    """Écrite à 23:59:59 en effet ce jour-là, validée après minuit : le jour de l'entrée est devenu un jour passé,
+    et un tableau de bord de ce jour lu entre l'écriture et la validation l'aurait gardé sans elle. Validée le même
+    jour, elle laisse le compteur des jours passés."""
+    soir = datetime.datetime.combine(AUJOURDHUI, datetime.time(23, 59, 59), tzinfo=ZoneInfo("Europe/Paris"))
+
+    def numero_passe():
+        return VersionDonnees.objects.filter(protocole=jeu["protocole"]).values_list("numero_passe", flat=True).get()
+
+    with time_machine.travel(soir, tick=False) as voyage:
+        avant = numero_passe()
+        with django_capture_on_commit_callbacks() as rappels:
+            jeu["chantier"].enregistrer(auteur=_auteur(), date_effet=AUJOURDHUI, commentaire="Point du soir.")
+        assert numero_passe() == avant
+        if valide_apres_minuit:
+            voyage.move_to(soir + datetime.timedelta(seconds=2))
+        for rappel in rappels:
+            rappel()
+        assert (numero_passe() > avant) is valide_apres_minuit

@@ -116,6 +116,10 @@ def _perimetre(request, sorte, valeur):
 
     compteur = "numero_hors_suivi" if sorte == "quartier" else "numero"
     objet = cache_pages.memoriser(request, f"perimetre:{sorte}", {"valeur": valeur}, trouver, compteur)
+    if sorte == "quartier":
+        # Le quartier gardé porte le protocole de la requête qui l'a lu (et ses compteurs d'alors) : celui-ci le
+        # remplace.
+        objet.protocole = request.protocole
     return Perimetre(request.protocole, **{sorte: objet})
 
 
@@ -216,12 +220,13 @@ def _corps(request, nom, perimetre, periode, calculer, gabarits=None):
     """Le `Corps` d'un tableau de bord, rendu par `tableaux/_corps_<nom>.html` (ou par chacun des `gabarits`) avec le
     contexte que donne `calculer()` : une fois par (protocole, périmètre, dates, version des données), puis lu dans
     le cache des pages. Le contexte ne tient rien de propre à la personne."""
+    ce_jour = aujourd_hui()  # lu une fois : la clé et le choix du compteur parlent du même jour
     parametres = {
         "perimetre": perimetre.parametres,
         "au": periode.au.isoformat(),
         "depuis": periode.depuis.isoformat(),
         "depuis_choisi": periode.depuis_choisi,
-        "aujourd_hui": aujourd_hui().isoformat(),
+        "aujourd_hui": ce_jour.isoformat(),
     }
 
     def rendre():
@@ -233,7 +238,7 @@ def _corps(request, nom, perimetre, periode, calculer, gabarits=None):
         )
 
     # Un jour passé ne change pas avec une entrée du journal en effet aujourd'hui (VersionDonnees.numero_passe).
-    compteur = "numero_passe" if periode.passe else "numero"
+    compteur = "numero_passe" if periode.au < ce_jour else "numero"
     return cache_pages.memoriser(request, f"tableau:{nom}", parametres, rendre, compteur)
 
 
