@@ -241,25 +241,6 @@ def _decider(jeu):
 
 # -- le suivi et le reste ---------------------------------------------------------------------------------------------
 
-# Les écritures du suivi (journal, actions, verdicts) : elles laissent le numéro hors suivi où il est.
-DU_SUIVI = {"action", "statut", "verdict"}
-
-
-@pytest.mark.parametrize("changement", [*CHANGEMENTS, "decision"])
-def test_only_the_tracking_leaves_the_number_outside_tracking_where_it_is(jeu, changement):
-    """Toute écriture monte le numéro ; celles du suivi seules laissent `numero_hors_suivi`, la clé des indicateurs
-    des tableaux de bord (qui ne lisent rien du suivi)."""
-    faire = CHANGEMENTS[changement][0] if changement in CHANGEMENTS else _decider
-
-    def lire_version():
-        return VersionDonnees.objects.filter(protocole=jeu["protocole"]).values_list("numero", "numero_hors_suivi")
-
-    avant = lire_version().first() or (0, 0)
-    faire(jeu)
-    apres = lire_version().get()
-    assert apres[0] > avant[0]
-    assert (apres[1] == avant[1]) is (changement in DU_SUIVI)
-
 
 @pytest.mark.parametrize(("nom", "args"), PAGES[1:3])
 def test_a_journal_entry_recomputes_the_tracking_but_not_the_indicator_tables(connecte, jeu, monkeypatch, nom, args):
@@ -304,23 +285,30 @@ def changer_un_statut_avant_hier(jeu):
     return "Grue en panne."
 
 
-# Les écritures qui laissent `numero_passe` : celles du suivi en effet aujourd'hui, ni correction ni caviardage.
+# Les écritures du suivi (journal, actions, verdicts) laissent `numero_hors_suivi` ; celles du suivi en effet
+# aujourd'hui, ni correction ni caviardage, laissent aussi `numero_passe`.
+DU_SUIVI = {"action", "statut", "verdict", "antidate"}
 DU_JOUR_MEME = {"statut", "verdict"}
 
 
 @pytest.mark.parametrize("changement", [*CHANGEMENTS, "decision", "antidate"])
-def test_only_tracking_in_effect_today_leaves_the_number_of_past_days_where_it_is(jeu, changement):
+def test_each_write_moves_the_counters_of_what_it_can_change(jeu, changement):
+    """Toute écriture monte le numéro ; celles du suivi seules laissent `numero_hors_suivi` (la clé des indicateurs
+    des tableaux de bord, qui ne lisent rien du suivi) ; celles du suivi en effet aujourd'hui seules laissent
+    `numero_passe` (la clé des tableaux de bord d'un jour passé)."""
     faire = {"decision": _decider, "antidate": changer_un_statut_avant_hier}.get(changement)
     faire = faire or CHANGEMENTS[changement][0]
+    compteurs = ("numero", "numero_hors_suivi", "numero_passe")
 
     def lire_version():
-        return VersionDonnees.objects.filter(protocole=jeu["protocole"]).values_list("numero", "numero_passe")
+        return VersionDonnees.objects.filter(protocole=jeu["protocole"]).values_list(*compteurs)
 
-    avant = lire_version().first() or (0, 0)
+    avant = lire_version().first() or (0, 0, 0)
     faire(jeu)
     apres = lire_version().get()
     assert apres[0] > avant[0]
-    assert (apres[1] == avant[1]) is (changement in DU_JOUR_MEME)
+    assert (apres[1] == avant[1]) is (changement in DU_SUIVI)
+    assert (apres[2] == avant[2]) is (changement in DU_JOUR_MEME)
 
 
 def lire_reponse(client, nom, args, **parametres):
