@@ -138,7 +138,11 @@ class Periode:
 
     @property
     def passe(self):
-        return self.au < aujourd_hui()
+        return self.passe_le(aujourd_hui())
+
+    def passe_le(self, jour):
+        """Le jour montré est-il passé, lu le `jour` donné (une page qui a déjà lu la date du jour)."""
+        return self.au < jour
 
     @property
     def requete(self):

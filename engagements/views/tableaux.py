@@ -238,7 +238,7 @@ def _corps(request, nom, perimetre, periode, calculer, gabarits=None):
         )
 
     # Un jour passé ne change pas avec une entrée du journal en effet aujourd'hui (VersionDonnees.numero_passe).
-    compteur = "numero_passe" if periode.au < ce_jour else "numero"
+    compteur = "numero_passe" if periode.passe_le(ce_jour) else "numero"
     return cache_pages.memoriser(request, f"tableau:{nom}", parametres, rendre, compteur)
 
 
