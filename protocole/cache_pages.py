@@ -33,7 +33,7 @@ from django.core.cache import caches
 logger = logging.getLogger(__name__)
 
 # À monter quand un gabarit ou un calcul gardé change : les morceaux rangés avant ne servent plus.
-VERSION_PAGES = "4"
+VERSION_PAGES = "5"
 ALIAS = "pages"
 
 

@@ -68,3 +68,13 @@ def statiques_sans_collectstatic(tmp_path_factory):
 def medias_du_test(settings, tmp_path):
     """Chaque test a ses propres fichiers produits (cache des rapports…) : rien ne passe d'un test à l'autre."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def morceaux_oublies():
+    """Les morceaux gardés par empreinte (protocole/fragments.py) ne passent pas d'un test à l'autre : un test qui
+    change un réglage ou un gabarit repart d'une mémoire vide."""
+    from protocole import fragments
+
+    fragments.vider()
+    yield

@@ -2,6 +2,7 @@
 fois ; tout changement (action, verdict, décision, réunion, données de référence) se voit dès la requête suivante, sur
 chaque page gardée et dans le rapport."""
 
+import contextlib
 import datetime
 import io
 from zoneinfo import ZoneInfo
@@ -10,13 +11,15 @@ import pytest
 import time_machine
 from django.core.cache import caches
 from django.db import transaction
+from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from comite.models import Decision, Reunion
-from engagements.models import Obligation, Valeur, ValeurVerdict, Verdict
+from engagements.models import Action, Obligation, Valeur, ValeurVerdict, Verdict
 from engagements.views import liste, tableaux
+from protocole import fragments
 from protocole.models import VersionDonnees
 from signataires.models import Utilisateur
 from tests.cache_pages import sans_jeton
@@ -57,6 +60,21 @@ def espionner(monkeypatch, module, nom):
 
     monkeypatch.setattr(module, nom, espion)
     return appels
+
+
+@contextlib.contextmanager
+def rendus_pendant():
+    """Les noms des gabarits rendus dans le bloc (le signal des tests de Django)."""
+    noms = []
+
+    def noter(sender, template, context, **kwargs):
+        noms.append(template.name)
+
+    template_rendered.connect(noter)
+    try:
+        yield noms
+    finally:
+        template_rendered.disconnect(noter)
 
 
 # -- une fois par version des données ---------------------------------------------------------------------------------
@@ -256,6 +274,37 @@ def test_a_journal_entry_recomputes_the_tracking_but_not_the_indicator_tables(co
     assert (len(grilles), len(situations)) == (2, 1)
     section = apres[apres.index('id="titre-indicateurs"') : apres.index("</section>", apres.index("titre-indicateurs"))]
     assert "Jeunes accompagnés" in section and section in avant
+
+
+CORPS = {"vue_ensemble": "ensemble", "quartier": "quartier", "organisation": "organisation"}
+
+
+# « Jardins partagés » (Ville de Voiron, Baltiss, créée il y a 20 jours) est sur ces trois pages.
+@pytest.mark.parametrize(("nom", "args"), [PAGES[0], ("quartier", ["baltiss"]), PAGES[2]])
+def test_after_a_journal_note_only_the_parts_whose_data_changed_are_rendered_again(connecte, jeu, nom, args):
+    """Une note sur une action qui a des nouvelles récentes ne change ni ses chiffres ni les listes : les cartes des
+    engagements, la grille et les listes à signaler gardent leur HTML (protocole.fragments) ; les évolutions, qui la
+    citent, sont rendues de nouveau. Un changement de statut, ensuite, rend la grille de nouveau et la montre."""
+    fragments.vider()
+    jardins = Action.objects.get(titre="Jardins partagés")
+    lire(connecte, nom, args)
+    caches["pages"].clear()
+    with rendus_pendant() as rendus:
+        lire(connecte, nom, args)  # le corps est recalculé, rien n'a changé : aucun morceau n'est rendu de nouveau
+    assert f"tableaux/_corps_{CORPS[nom]}.html" in rendus
+    assert not {"tableaux/_grille.html", "tableaux/_depuis.html", "tableaux/_a_signaler.html"} & set(rendus)
+    jardins.enregistrer(auteur=_auteur(), date_effet=AUJOURDHUI, commentaire="Point du lundi avec la Ville.")
+    with rendus_pendant() as rendus:
+        apres = lire(connecte, nom, args)
+    assert "Point du lundi avec la Ville." in apres
+    assert "tableaux/_depuis.html" in rendus
+    assert not {"tableaux/_engagements.html", "tableaux/_grille.html", "tableaux/_a_signaler.html"} & set(rendus)
+    a_venir = apres.count("à venir")
+    jardins.enregistrer(auteur=_auteur(), date_effet=AUJOURDHUI, statut="en_cours", commentaire="Les bacs sont là.")
+    with rendus_pendant() as rendus:
+        apres = lire(connecte, nom, args)
+    assert {"tableaux/_engagements.html", "tableaux/_grille.html", "tableaux/_depuis.html"} <= set(rendus)
+    assert "Les bacs sont là." in apres and apres.count("à venir") < a_venir
 
 
 @pytest.mark.parametrize(("nom", "args"), PAGES[1:3])

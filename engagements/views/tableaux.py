@@ -10,7 +10,7 @@ pages (`protocole.cache_pages`). L'en-tête, le formulaire des dates et les lien
 chaque requête.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 
 from django.shortcuts import render
@@ -179,7 +179,9 @@ def _tableau(perimetre, periode, identifiant):
     lien_retard, lien_sans_nouvelles = _liens_liste(perimetre, periode)
     return {
         "perimetre": perimetre,
-        "periode": periode,
+        # Sans le formulaire de la requête (que le corps ne montre pas) : les morceaux du corps sont gardés sous
+        # l'empreinte de leurs données (protocole.fragments), qu'un formulaire n'a pas.
+        "periode": replace(periode, form=None),
         "parametres_rapport": parametres_rapport(perimetre, periode),
         "lien_retard": lien_retard,
         "lien_sans_nouvelles": lien_sans_nouvelles,
