@@ -107,19 +107,34 @@ def get_action_modifiable(request, pk):
     return action
 
 
+def _par_le_texte_et_la_coordination(protocole):
+    """Les liens d'une organisation au protocole que le suivi n'écrit pas : membre d'une partie, représentée par une
+    signature, fournisseur d'un indicateur."""
+    return (
+        Exists(Appartenance.objects.filter(organisation=OuterRef("pk"), partie__protocole=protocole))
+        | Exists(Representation.objects.filter(organisation=OuterRef("pk"), signature__protocole=protocole))
+        | Exists(Indicateur.objects.filter(protocole=protocole, fournisseur=OuterRef("pk")))
+    )
+
+
 def organisations_du_protocole(protocole):
     """Les organisations qui ont affaire au protocole : membres d'une de ses parties, pilotes (aujourd'hui ou d'après
     le journal) ou partenaires d'une de ses actions, représentées par une de ses signatures, fournisseurs d'un de ses
     indicateurs. Vue partenaire et
     rapports partagent cette définition : un lien de l'une vers l'autre ne répond jamais 404."""
     return Organisation.objects.filter(
-        Exists(Appartenance.objects.filter(organisation=OuterRef("pk"), partie__protocole=protocole))
+        _par_le_texte_et_la_coordination(protocole)
         | Exists(Action.objects.filter(protocole=protocole, pilote=OuterRef("pk")))
         | Exists(Action.partenaires.through.objects.filter(organisation=OuterRef("pk"), action__protocole=protocole))
         | Exists(Entree.objects.filter(protocole=protocole, pilote_apres=OuterRef("pk")))
-        | Exists(Representation.objects.filter(organisation=OuterRef("pk"), signature__protocole=protocole))
-        | Exists(Indicateur.objects.filter(protocole=protocole, fournisseur=OuterRef("pk")))
     )
+
+
+def organisations_du_protocole_hors_suivi(protocole):
+    """Celles des `organisations_du_protocole` qui le sont par un lien que le suivi (journal, actions, verdicts)
+    n'écrit pas : une écriture du suivi ne les fait ni entrer ni sortir (le cache des pages les garde sur le numéro
+    hors suivi, `engagements/views/tableaux.py::_perimetre`)."""
+    return Organisation.objects.filter(_par_le_texte_et_la_coordination(protocole))
 
 
 def peut_caviarder(habilitation):

@@ -24,6 +24,7 @@ from protocole.models import VersionDonnees
 from signataires.models import Utilisateur
 from tests.cache_pages import sans_jeton
 from tests.engagements import test_tableaux_pages
+from tests.factories import OrganisationFactory
 from tests.factories_suivi import ROLES, IndicateurFactory, RepereFactory, habilitation
 
 # Le jeu construit à la main des tableaux de bord : « Chantier éducatif » (Ville de Voiron, Brunetière) est en retard,
@@ -277,6 +278,28 @@ def test_a_journal_entry_recomputes_the_tracking_but_not_the_indicator_tables(co
 
 
 CORPS = {"vue_ensemble": "ensemble", "quartier": "quartier", "organisation": "organisation"}
+
+
+def test_a_journal_entry_does_not_look_again_for_an_organisation_that_belongs_through_a_party(
+    connecte, jeu, monkeypatch
+):
+    """La Ville de Voiron est membre d'une partie : une nouvelle au journal ne la fait ni entrer ni sortir du
+    protocole, sa vue partenaire ne la cherche pas de nouveau."""
+    cherchees = espionner(monkeypatch, tableaux, "organisations_du_protocole_hors_suivi")
+    lectures = espionner(monkeypatch, tableaux, "lire_perimetre")
+    lire(connecte, "organisation", ["ville-voiron"])
+    jeu["chantier"].enregistrer(auteur=_auteur(), date_effet=AUJOURDHUI, commentaire="Point du lundi avec la Ville.")
+    assert "Point du lundi avec la Ville." in lire(connecte, "organisation", ["ville-voiron"])
+    assert (len(cherchees), len(lectures)) == (1, 0)
+
+
+def test_an_organisation_that_was_only_a_partner_is_not_found_at_the_very_next_request(connecte, jeu):
+    mission = OrganisationFactory(slug="mission-locale", nom="Mission locale")
+    jeu["ateliers"].partenaires.add(mission)
+    assert "Mission locale" in lire(connecte, "organisation", ["mission-locale"])
+    lire(connecte, "organisation", ["mission-locale"])
+    jeu["ateliers"].partenaires.remove(mission)
+    assert connecte.get(reverse("organisation", args=["mission-locale"])).status_code == 404
 
 
 # « Jardins partagés » (Ville de Voiron, Baltiss, créée il y a 20 jours) est sur ces trois pages.

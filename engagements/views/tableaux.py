@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from engagements.acces import organisations_du_protocole_hors_suivi
 from engagements.graphiques import cellule, graphique_engagements, graphique_quartiers, grille_affichee
 from engagements.models import Engagement, ValeurVerdict
 from engagements.models.regles import aujourd_hui
@@ -107,20 +108,30 @@ def _periode(request):
 
 def _perimetre(request, sorte, valeur):
     """`lire_perimetre` (le lecteur commun) pour un tableau de bord, l'objet trouvé gardé dans le cache des pages :
-    un quartier sur le numéro hors suivi ; une organisation sur le numéro entier, car une organisation est du protocole
-    aussi parce qu'elle pilote une de ses actions. Inconnu : la même 404, rien de gardé."""
+    un quartier sur le numéro hors suivi ; une organisation aussi quand elle est du protocole par un lien que le suivi
+    n'écrit pas (une partie, une signature, un indicateur : `organisations_du_protocole_hors_suivi`), sinon sur le
+    numéro entier, car elle en est aussi parce qu'elle pilote ou accompagne une de ses actions. Inconnu : la même
+    404, rien de gardé."""
 
     def trouver():
         perimetre = lire_perimetre(request.protocole, sorte, valeur)
         return perimetre.quartier if sorte == "quartier" else perimetre.organisation
 
-    compteur = "numero_hors_suivi" if sorte == "quartier" else "numero"
-    objet = cache_pages.memoriser(request, f"perimetre:{sorte}", {"valeur": valeur}, trouver, compteur)
     if sorte == "quartier":
+        objet = cache_pages.memoriser(request, "perimetre:quartier", {"valeur": valeur}, trouver, "numero_hors_suivi")
         # Le quartier gardé porte le protocole de la requête qui l'a lu (et ses compteurs d'alors) : celui-ci le
         # remplace.
         objet.protocole = request.protocole
-    return Perimetre(request.protocole, **{sorte: objet})
+        return Perimetre(request.protocole, quartier=objet)
+    # False (gardé) : pas par un lien hors suivi ; la définition entière, sur le numéro entier, tranche.
+    objet = cache_pages.memoriser(
+        request,
+        "perimetre:organisation-hors-suivi",
+        {"valeur": valeur},
+        lambda: organisations_du_protocole_hors_suivi(request.protocole).filter(slug=valeur).first() or False,
+        "numero_hors_suivi",
+    ) or cache_pages.memoriser(request, "perimetre:organisation", {"valeur": valeur}, trouver)
+    return Perimetre(request.protocole, organisation=objet)
 
 
 def _journal_groupe(entrees):
