@@ -1,6 +1,10 @@
-"""Compter les requêtes d'une page gardée dans le cache des pages (protocole/cache_pages.py)."""
+"""Compter les requêtes d'une page gardée dans le cache des pages (protocole/cache_pages.py), et les gabarits
+rendus (protocole/fragments.py)."""
 
+import contextlib
 import re
+
+from django.test.signals import template_rendered
 
 # Le cache des pages dans la base (sans REDIS_URL, comme sous pytest) : la lecture manquée, puis l'écriture de
 # DatabaseCache.set (compte des entrées, point de sauvegarde, lecture de la clé, insertion, fin du point). Sur Redis,
@@ -17,3 +21,18 @@ def hors_cache(requetes):
 def sans_jeton(reponse):
     """La page sans son jeton CSRF (masqué différemment à chaque réponse)."""
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", reponse.content.decode())
+
+
+@contextlib.contextmanager
+def rendus_pendant():
+    """Les noms des gabarits rendus dans le bloc (le signal des tests de Django)."""
+    noms = []
+
+    def noter(sender, template, context, **kwargs):
+        noms.append(template.name)
+
+    template_rendered.connect(noter)
+    try:
+        yield noms
+    finally:
+        template_rendered.disconnect(noter)

@@ -2,7 +2,6 @@
 fois ; tout changement (action, verdict, décision, réunion, données de référence) se voit dès la requête suivante, sur
 chaque page gardée et dans le rapport."""
 
-import contextlib
 import datetime
 import io
 from zoneinfo import ZoneInfo
@@ -11,7 +10,6 @@ import pytest
 import time_machine
 from django.core.cache import caches
 from django.db import transaction
-from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -22,7 +20,7 @@ from engagements.views import liste, tableaux
 from protocole import fragments
 from protocole.models import VersionDonnees
 from signataires.models import Utilisateur
-from tests.cache_pages import sans_jeton
+from tests.cache_pages import rendus_pendant, sans_jeton
 from tests.engagements import test_tableaux_pages
 from tests.factories import OrganisationFactory
 from tests.factories_suivi import ROLES, IndicateurFactory, RepereFactory, habilitation
@@ -61,21 +59,6 @@ def espionner(monkeypatch, module, nom):
 
     monkeypatch.setattr(module, nom, espion)
     return appels
-
-
-@contextlib.contextmanager
-def rendus_pendant():
-    """Les noms des gabarits rendus dans le bloc (le signal des tests de Django)."""
-    noms = []
-
-    def noter(sender, template, context, **kwargs):
-        noms.append(template.name)
-
-    template_rendered.connect(noter)
-    try:
-        yield noms
-    finally:
-        template_rendered.disconnect(noter)
 
 
 # -- une fois par version des données ---------------------------------------------------------------------------------

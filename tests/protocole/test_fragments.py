@@ -5,10 +5,10 @@ gardé."""
 import pytest
 import time_machine
 from django import forms
-from django.test.signals import template_rendered
 
 from protocole import fragments
 from signataires.models import Appartenance, Organisation
+from tests.cache_pages import rendus_pendant
 from tests.factories import AppartenanceFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,15 +23,9 @@ def memoire_vide():
 
 @pytest.fixture
 def rendus():
-    """Les noms des gabarits rendus pendant le test (le signal des tests de Django)."""
-    noms = []
-
-    def noter(sender, template, context, **kwargs):
-        noms.append(template.name)
-
-    template_rendered.connect(noter)
-    yield noms
-    template_rendered.disconnect(noter)
+    """Les noms des gabarits rendus pendant le test."""
+    with rendus_pendant() as noms:
+        yield noms
 
 
 GABARIT = "tests/fragment_appartenance.html"
