@@ -276,6 +276,18 @@ def test_a_journal_entry_does_not_look_again_for_an_organisation_that_belongs_th
     assert (len(cherchees), len(lectures)) == (1, 0)
 
 
+def test_a_new_pilot_is_a_choice_of_the_list_filters_at_the_very_next_request(connecte, jeu):
+    """Le formulaire des filtres est gardé sur le numéro hors suivi ; une organisation qui devient pilote par le
+    suivi y entre quand même dès la requête suivante (la liste des organisations est dans sa clé)."""
+    mission = OrganisationFactory(slug="mission-locale", nom="Mission locale")
+    assert "Mission locale" not in lire(connecte, "actions", [])
+    lire(connecte, "actions", [])
+    jeu["chantier"].enregistrer(auteur=_auteur(), date_effet=AUJOURDHUI, pilote=mission, commentaire="Relais.")
+    formulaire = lire(connecte, "actions", [])
+    formulaire = formulaire[formulaire.index('<section class="filtres-actions') :]
+    assert "Mission locale" in formulaire[: formulaire.index("</section>")]
+
+
 def test_an_organisation_that_was_only_a_partner_is_not_found_at_the_very_next_request(connecte, jeu):
     mission = OrganisationFactory(slug="mission-locale", nom="Mission locale")
     jeu["ateliers"].partenaires.add(mission)

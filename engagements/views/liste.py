@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
-from engagements.acces import actions_lisibles, peut_creer
+from engagements.acces import actions_lisibles, organisations_du_protocole, peut_creer
 from engagements.exports import EXPORTS
 from engagements.filtres import FiltreActions
 from engagements.models.regles import aujourd_hui
@@ -80,6 +80,28 @@ def _table(request, colonnes):
     return filtre, table
 
 
+def _formulaire(request, filtre, contexte):
+    """Le HTML du formulaire des filtres, gardé dans le cache des pages sur le numéro hors suivi : ses choix sont des
+    données de référence (engagements, parties, quartiers, personnes), sauf les organisations, qui sont du protocole
+    aussi parce qu'elles pilotent ou accompagnent une action ; leur liste (une requête) est dans la clé. Ses erreurs
+    dépendent de la requête, de ces choix et du jour (une date dans le futur)."""
+    organisations = organisations_du_protocole(request.protocole).order_by("pk").values_list("pk", flat=True)
+    parametres = {
+        "requete": sorted((cle, valeurs) for cle, valeurs in request.GET.lists()),
+        "aujourd_hui": aujourd_hui().isoformat(),
+        "organisations": list(organisations),
+    }
+    return mark_safe(
+        cache_pages.memoriser(
+            request,
+            "actions:formulaire",
+            parametres,
+            lambda: render_to_string("engagements/_actions_formulaire.html", contexte | {"filtre": filtre}),
+            "numero_hors_suivi",
+        )
+    )
+
+
 def _liste(request, colonnes):
     """Ce que la liste montre de la même façon à tous les membres pour cette requête : les filtres, le nombre, les
     exports et le tableau, rendus en HTML (gardés dans le cache des pages), et de quoi écrire le reste de la page."""
@@ -105,6 +127,11 @@ def _liste(request, colonnes):
         "refus_par_page": refus_par_page,
         "request": request,
     }
+    contexte["formulaire"] = _formulaire(
+        request,
+        filtre,
+        {k: contexte[k] for k in ("filtre_actif", "par_page", "tailles_de_page", "request")},
+    )
     gabarits = ("engagements/_actions_filtres.html", "engagements/_actions_table.html")
     return {
         "html": [render_to_string(gabarit, contexte) for gabarit in gabarits],
