@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -19,7 +20,7 @@ from engagements.models import Action, Obligation, Valeur, ValeurVerdict, Verdic
 from engagements.views import liste, tableaux
 from protocole import fragments
 from protocole.models import VersionDonnees
-from signataires.models import Utilisateur
+from signataires.models import Appartenance, Partie, Utilisateur
 from tests.cache_pages import rendus_pendant, sans_jeton
 from tests.engagements import test_tableaux_pages
 from tests.factories import OrganisationFactory
@@ -274,6 +275,23 @@ def test_a_journal_entry_does_not_look_again_for_an_organisation_that_belongs_th
     jeu["chantier"].enregistrer(auteur=_auteur(), date_effet=AUJOURDHUI, commentaire="Point du lundi avec la Ville.")
     assert "Point du lundi avec la Ville." in lire(connecte, "organisation", ["ville-voiron"])
     assert (len(cherchees), len(lectures)) == (1, 0)
+
+
+@pytest.mark.parametrize(("nom", "args"), PAGES[:3])
+def test_after_a_journal_entry_the_dashboards_do_not_read_the_parties_members_again(connecte, jeu, nom, args):
+    """Les membres des parties (vue d'ensemble, quartier) et les parties et signatures d'une organisation sont des
+    données de référence, gardées sur le numéro hors suivi : une nouvelle au journal ne les fait pas relire. Un
+    membre ajouté à une partie se voit dès la requête suivante."""
+    lire(connecte, nom, args)
+    jeu["chantier"].enregistrer(auteur=_auteur(), date_effet=AUJOURDHUI, commentaire="Point du lundi avec la Ville.")
+    with CaptureQueriesContext(connection) as requetes:
+        assert "Point du lundi avec la Ville." in lire(connecte, nom, args)
+    lues = [r["sql"] for r in requetes.captured_queries if "signataires_appartenance" in r["sql"].split(" WHERE ")[0]]
+    assert lues == []
+    partie = Partie.objects.get(protocole=jeu["protocole"], code="PT")
+    Appartenance.objects.create(partie=partie, organisation=OrganisationFactory(nom="Mission locale"))
+    if nom != "organisation":
+        assert "Mission locale" in lire(connecte, nom, args)
 
 
 def test_a_new_pilot_is_a_choice_of_the_list_filters_at_the_very_next_request(connecte, jeu):

@@ -255,14 +255,19 @@ def _corps(request, nom, perimetre, periode, calculer, gabarits=None):
     return cache_pages.memoriser(request, f"tableau:{nom}", parametres, rendre, compteur)
 
 
-def _membres_des_parties(protocole):
-    """Les organisations de chaque partie, pour rejoindre leur vue partenaire : une requête."""
-    appartenances = (
-        Appartenance.objects.filter(partie__protocole=protocole)
-        .select_related("partie", "organisation")
-        .order_by("partie__ordre", "organisation__nom")
-    )
-    return [(partie, list(membres)) for partie, membres in groupby(appartenances, key=lambda a: a.partie)]
+def _membres_des_parties(request):
+    """Les organisations de chaque partie, pour rejoindre leur vue partenaire : une requête, gardée sur le numéro hors
+    suivi (des données de référence, qu'une écriture du suivi ne change pas)."""
+
+    def lire():
+        appartenances = (
+            Appartenance.objects.filter(partie__protocole=request.protocole)
+            .select_related("partie", "organisation")
+            .order_by("partie__ordre", "organisation__nom")
+        )
+        return [(partie, list(membres)) for partie, membres in groupby(appartenances, key=lambda a: a.partie)]
+
+    return cache_pages.memoriser(request, "membres_des_parties", {}, lire, "numero_hors_suivi")
 
 
 @membre_requis
@@ -281,7 +286,7 @@ def vue_ensemble(request):
             "graphique_quartiers": graphique_quartiers(
                 quartiers, "graphique-quartiers", "Actions par statut et par quartier"
             ),
-            "membres": _membres_des_parties(protocole),
+            "membres": _membres_des_parties(request),
         }
 
     corps = _corps(request, "ensemble", perimetre, periode, calculer)
@@ -307,7 +312,7 @@ def quartier(request, slug):
 
     def calculer():
         contexte = _tableau(perimetre, periode, "quartier")
-        contexte |= {"quartier": courant, "membres": _membres_des_parties(request.protocole)}
+        contexte |= {"quartier": courant, "membres": _membres_des_parties(request)}
         return contexte | _indicateurs(
             request,
             perimetre,
@@ -326,27 +331,38 @@ def quartier(request, slug):
     return render(request, "tableaux/quartier.html", contexte)
 
 
+def _parties_et_signatures(request, organisation):
+    """Les parties d'une organisation et les signatures qui la représentent (deux requêtes), gardées sur le numéro
+    hors suivi."""
+
+    def lire():
+        appartenances = (
+            Appartenance.objects.filter(organisation=organisation, partie__protocole=request.protocole)
+            .select_related("partie")
+            .order_by("partie__ordre")
+        )
+        signatures = (
+            Representation.objects.filter(organisation=organisation, signature__protocole=request.protocole)
+            .select_related("signature__signataire")
+            .order_by("signature__ordre")
+        )
+        return list(appartenances), list(signatures)
+
+    parametres = {"organisation": organisation.pk}
+    return cache_pages.memoriser(request, "parties_et_signatures", parametres, lire, "numero_hors_suivi")
+
+
 @membre_requis
 @require_safe
 def organisation(request, slug):
     """La vue partenaire : ce à quoi une organisation s'est engagée, engagement par engagement, et où elle en est."""
     perimetre = _perimetre(request, "organisation", slug)
     courante = perimetre.organisation
-    protocole = request.protocole
     periode = _periode(request)
 
     def calculer():
         contexte = _tableau(perimetre, periode, "organisation")
-        appartenances = (
-            Appartenance.objects.filter(organisation=courante, partie__protocole=protocole)
-            .select_related("partie")
-            .order_by("partie__ordre")
-        )
-        signatures = (
-            Representation.objects.filter(organisation=courante, signature__protocole=protocole)
-            .select_related("signature__signataire")
-            .order_by("signature__ordre")
-        )
+        appartenances, signatures = _parties_et_signatures(request, courante)
         obligations = obligations_au(perimetre, periode.au)
         par_engagement = {
             numero: list(liste) for numero, liste in groupby(obligations, key=lambda o: o.bloc.engagement.numero)
@@ -355,8 +371,8 @@ def organisation(request, slug):
             bloc["liste_obligations"] = par_engagement.get(bloc["engagement"].numero, [])
         contexte |= {
             "organisation": courante,
-            "appartenances": list(appartenances),
-            "signatures": list(signatures),
+            "appartenances": appartenances,
+            "signatures": signatures,
             "nombre_obligations": sum(len(liste) for liste in par_engagement.values()),
         }
         return contexte | _indicateurs(

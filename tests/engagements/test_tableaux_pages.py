@@ -562,9 +562,10 @@ def peupler(nombre):
 # des données (middleware) ; la dernière réunion (« depuis » par défaut, qui entre dans la clé) ; la lecture du cache ;
 # le quartier ou l'organisation de l'adresse.
 REQUETES_CHAUD = {"vue_ensemble": 3 + 1 + 1, "quartier": 3 + 1 + 1 + 1, "organisation": 3 + 1 + 1 + 1}
-# Les morceaux gardés d'un tableau de bord froid : son corps et le « depuis » par défaut ; le quartier ou
-# l'organisation de l'adresse et les indicateurs, à part.
-MORCEAUX = {"vue_ensemble": 2, "quartier": 4, "organisation": 4}
+# Les morceaux gardés d'un tableau de bord froid : son corps et le « depuis » par défaut ; les membres des parties
+# (vue d'ensemble, quartier) ou les parties et signatures de l'organisation ; le quartier ou l'organisation de
+# l'adresse et les indicateurs, à part.
+MORCEAUX = {"vue_ensemble": 3, "quartier": 5, "organisation": 5}
 
 
 @pytest.mark.parametrize("nom", list(REQUETES))
