@@ -56,6 +56,11 @@ class IndicateurAdmin(admin.ModelAdmin):
     readonly_fields = ("cree_le",)
     inlines = [RepereInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Un indicateur ne change pas de protocole : l'ancien garderait ses tableaux (sa version des données ne
+        # monterait pas) ; on en définit un autre dans le bon protocole.
+        return [*self.readonly_fields, "protocole"] if obj is not None else self.readonly_fields
+
 
 @admin.register(Valeur)
 class ValeurAdmin(LectureSeuleAdmin):

@@ -21,18 +21,22 @@ import pickle
 import threading
 from collections import OrderedDict
 
+from django.core.signals import setting_changed
 from django.db import DJANGO_VERSION_PICKLE_KEY, connections
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.autoreload import file_changed
 
 from protocole.models import VersionDonnees
 
-PLAFOND = 512  # morceaux gardés par processus (quelques dizaines de Ko chacun)
+PLAFOND = 512  # morceaux gardés par processus
+PLAFOND_CARACTERES = 16_000_000  # et leur taille totale (une carte d'engagements d'une vue partenaire : ~100 Ko)
 
 _gardes = OrderedDict()
+_taille = 0
 _verrou = threading.Lock()
 
 
@@ -62,7 +66,7 @@ class _Empreinte(pickle.Pickler):
         if isinstance(obj, QuerySet):
             if obj._result_cache is None:
                 raise SansEmpreinte("un queryset que le gabarit lirait")
-            return (list, (obj._result_cache,))
+            return (str, ("QuerySet",), obj._result_cache)
         if isinstance(obj, (BaseForm, HttpRequest)):
             raise SansEmpreinte(type(obj).__name__)
         return NotImplemented
@@ -89,20 +93,29 @@ def rendre(gabarit, variables):
         if garde is not None:
             _gardes.move_to_end(cle)
             return garde
-    requetes = []
+    interrogee = False
 
-    def compter(execute, sql, params, many, context):
-        requetes.append(sql)
+    def noter(execute, sql, params, many, context):
+        nonlocal interrogee
+        interrogee = True
         return execute(sql, params, many, context)
 
-    with _surveiller(compter):
+    with _surveiller(noter):
         html = get_template(gabarit).render(variables)
-    if not requetes:
-        with _verrou:
-            _gardes[cle] = html
-            while len(_gardes) > PLAFOND:
-                _gardes.popitem(last=False)
+    if not interrogee:
+        _garder(cle, html)
     return html
+
+
+def _garder(cle, html):
+    global _taille
+    with _verrou:
+        if cle in _gardes:
+            return
+        _gardes[cle] = html
+        _taille += len(html)
+        while len(_gardes) > PLAFOND or _taille > PLAFOND_CARACTERES:
+            _taille -= len(_gardes.popitem(last=False)[1])
 
 
 class _surveiller:
@@ -121,7 +134,14 @@ class _surveiller:
             pose.__exit__(*exc)
 
 
-def vider():
-    """Oublie les morceaux gardés (les tests qui changent un gabarit ou l'heure de la machine)."""
+def vider(**_signal):
+    """Oublie les morceaux gardés : un gabarit modifié (le serveur de développement recharge les gabarits sans
+    redémarrer), les réglages des gabarits changés (les tests)."""
+    global _taille
     with _verrou:
         _gardes.clear()
+        _taille = 0
+
+
+file_changed.connect(vider, dispatch_uid="fragments-gabarit-modifie")
+setting_changed.connect(vider, dispatch_uid="fragments-reglage-change")

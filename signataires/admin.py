@@ -57,6 +57,11 @@ class AppartenanceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organisation"]
     ordering = ["partie__protocole", "partie__ordre", "organisation__nom"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Une appartenance ne change pas de partie : celle d'un autre protocole laisserait l'ancien montrer
+        # l'organisation (sa version des données ne monterait pas). On la supprime et on en crée une autre.
+        return ["partie"] if obj is not None else []
+
 
 @admin.register(Signataire)
 class SignataireAdmin(TexteSigneAdmin):

@@ -320,7 +320,8 @@ def test_an_organisation_that_was_only_a_partner_is_not_found_at_the_very_next_r
 def test_after_a_journal_note_only_the_parts_whose_data_changed_are_rendered_again(connecte, jeu, nom, args):
     """Une note sur une action qui a des nouvelles récentes ne change ni ses chiffres ni les listes : les cartes des
     engagements, la grille et les listes à signaler gardent leur HTML (protocole.fragments) ; les évolutions, qui la
-    citent, sont rendues de nouveau. Un changement de statut, ensuite, rend la grille de nouveau et la montre."""
+    citent, sont rendues à chaque calcul du corps. Un changement de statut, ensuite, rend la grille de nouveau et la
+    montre."""
     fragments.vider()
     jardins = Action.objects.get(titre="Jardins partagés")
     lire(connecte, nom, args)
@@ -328,7 +329,7 @@ def test_after_a_journal_note_only_the_parts_whose_data_changed_are_rendered_aga
     with rendus_pendant() as rendus:
         lire(connecte, nom, args)  # le corps est recalculé, rien n'a changé : aucun morceau n'est rendu de nouveau
     assert f"tableaux/_corps_{CORPS[nom]}.html" in rendus
-    assert not {"tableaux/_grille.html", "tableaux/_depuis.html", "tableaux/_a_signaler.html"} & set(rendus)
+    assert not {"tableaux/_engagements.html", "tableaux/_grille.html", "tableaux/_a_signaler.html"} & set(rendus)
     jardins.enregistrer(auteur=_auteur(), date_effet=AUJOURDHUI, commentaire="Point du lundi avec la Ville.")
     with rendus_pendant() as rendus:
         apres = lire(connecte, nom, args)

@@ -6,7 +6,14 @@ from pytest_django.asserts import assertContains
 
 from engagements.models import Obligation
 from signataires.models import Appartenance
-from tests.factories import AppartenanceFactory, ObligationFactory, QuartierFactory, UtilisateurFactory
+from tests.factories import (
+    AppartenanceFactory,
+    ObligationFactory,
+    PartieFactory,
+    QuartierFactory,
+    UtilisateurFactory,
+)
+from tests.factories_suivi import IndicateurFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +56,20 @@ def test_a_quartier_official_code_and_population_can_be_filled_in_the_admin(admi
     assertContains(page, "Code officiel")
     assertContains(page, "Population")
     assertContains(admin_client.get(reverse("admin:protocole_quartier_changelist")), "Filtre")
+
+
+def test_a_membership_or_an_indicator_does_not_move_to_another_protocol_in_the_admin(admin_client):
+    """Déplacée, l'appartenance (ou l'indicateur) ne monterait que la version des données du protocole d'arrivée :
+    l'ancien garderait ses pages en cache. La partie d'une appartenance et le protocole d'un indicateur se lisent
+    sans se modifier ; à la création, ils se choisissent."""
+    appartenance = AppartenanceFactory()
+    autre = PartieFactory()
+    url = reverse("admin:signataires_appartenance_change", args=[appartenance.pk])
+    assert b'name="partie"' not in admin_client.get(url).content
+    admin_client.post(url, {"partie": autre.pk, "organisation": appartenance.organisation.pk})
+    assert Appartenance.objects.get(pk=appartenance.pk).partie_id == appartenance.partie_id
+    assert b'name="partie"' in admin_client.get(reverse("admin:signataires_appartenance_add")).content
+    indicateur = IndicateurFactory()
+    page = admin_client.get(reverse("admin:engagements_indicateur_change", args=[indicateur.pk]))
+    assert b'name="protocole"' not in page.content
+    assert b'name="protocole"' in admin_client.get(reverse("admin:engagements_indicateur_add")).content

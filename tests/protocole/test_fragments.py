@@ -102,3 +102,27 @@ def test_the_memory_keeps_at_most_its_ceiling(monkeypatch):
     for numero in range(5):
         fragments.rendre(GABARIT, {"appartenance": lire(AppartenanceFactory(organisation=OrganisationFactory()).pk)})
         assert len(fragments._gardes) == min(numero + 1, 3)
+
+
+def test_the_memory_keeps_at_most_its_ceiling_in_characters(monkeypatch):
+    monkeypatch.setattr(fragments, "PLAFOND_CARACTERES", 70)
+    for _ in range(4):
+        html = fragments.rendre(
+            GABARIT, {"appartenance": lire(AppartenanceFactory(organisation=OrganisationFactory()).pk)}
+        )
+    assert sum(len(garde) for garde in fragments._gardes.values()) <= 70
+    assert list(fragments._gardes.values())[-1] == html
+
+
+def test_a_queryset_and_a_list_of_the_same_objects_do_not_share_a_fingerprint():
+    AppartenanceFactory()
+    lues = Appartenance.objects.all()
+    liste = list(lues)
+    assert fragments.empreinte(GABARIT, {"x": lues}) != fragments.empreinte(GABARIT, {"x": liste})
+
+
+def test_changed_template_settings_forget_the_parts(settings):
+    fragments.rendre(GABARIT, {"appartenance": lire(AppartenanceFactory().pk)})
+    assert fragments._gardes
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "OPTIONS": {**settings.TEMPLATES[0]["OPTIONS"], "debug": True}}]
+    assert not fragments._gardes
