@@ -5,7 +5,7 @@ morceaux (les cartes des engagements, la grille, les listes à signaler) montren
 rendre à nouveau coûte autant que de les calculer. Le morceau est donc rendu avec ses seules variables (celles que
 nomme la balise, rien d'autre du contexte) et gardé dans ce processus sous une empreinte de ces variables : mêmes
 données, même HTML ; une donnée changée, une autre empreinte, un autre rendu. Rien n'est jamais périmé, rien n'est
-effacé : les empreintes anciennes sortent par le bas d'une liste de `PLAFOND` morceaux.
+effacé : les empreintes anciennes sortent par le bas d'une liste bornée (`PLAFOND` morceaux, `PLAFOND_CARACTERES`).
 
 L'empreinte est le `pickle` des variables et du jour (un gabarit peut comparer une date à aujourd'hui), objets des
 modèles compris avec ce que `select_related` et `prefetch_related` leur ont attaché. Ce qui n'a pas d'empreinte sûre
@@ -20,6 +20,7 @@ import io
 import pickle
 import threading
 from collections import OrderedDict
+from contextlib import ExitStack
 
 from django.core.signals import setting_changed
 from django.db import DJANGO_VERSION_PICKLE_KEY, connections
@@ -100,7 +101,9 @@ def rendre(gabarit, variables):
         interrogee = True
         return execute(sql, params, many, context)
 
-    with _surveiller(noter):
+    with ExitStack() as surveillance:
+        for alias in connections:
+            surveillance.enter_context(connections[alias].execute_wrapper(noter))
         html = get_template(gabarit).render(variables)
     if not interrogee:
         _garder(cle, html)
@@ -116,22 +119,6 @@ def _garder(cle, html):
         _taille += len(html)
         while len(_gardes) > PLAFOND or _taille > PLAFOND_CARACTERES:
             _taille -= len(_gardes.popitem(last=False)[1])
-
-
-class _surveiller:
-    """Le `execute_wrapper` posé sur chaque connexion ouverte le temps du rendu."""
-
-    def __init__(self, enveloppe):
-        self.enveloppe = enveloppe
-
-    def __enter__(self):
-        self.poses = [connections[alias].execute_wrapper(self.enveloppe) for alias in connections]
-        for pose in self.poses:
-            pose.__enter__()
-
-    def __exit__(self, *exc):
-        for pose in reversed(self.poses):
-            pose.__exit__(*exc)
 
 
 def vider(**_signal):

@@ -80,14 +80,19 @@ def _table(request, colonnes):
     return filtre, table
 
 
-def _formulaire(request, filtre, contexte):
+def _requete(request):
+    """La chaîne de requête de la liste, dans un ordre stable : une partie de la clé de ce qu'elle garde."""
+    return sorted((cle, valeurs) for cle, valeurs in request.GET.lists())
+
+
+def _formulaire(request, contexte):
     """Le HTML du formulaire des filtres, gardé dans le cache des pages sur le numéro hors suivi : ses choix sont des
     données de référence (engagements, parties, quartiers, personnes), sauf les organisations, qui sont du protocole
     aussi parce qu'elles pilotent ou accompagnent une action ; leur liste (une requête) est dans la clé. Ses erreurs
     dépendent de la requête, de ces choix et du jour (une date dans le futur)."""
     organisations = organisations_du_protocole(request.protocole).order_by("pk").values_list("pk", flat=True)
     parametres = {
-        "requete": sorted((cle, valeurs) for cle, valeurs in request.GET.lists()),
+        "requete": _requete(request),
         "aujourd_hui": aujourd_hui().isoformat(),
         "organisations": list(organisations),
     }
@@ -96,7 +101,7 @@ def _formulaire(request, filtre, contexte):
             request,
             "actions:formulaire",
             parametres,
-            lambda: render_to_string("engagements/_actions_formulaire.html", contexte | {"filtre": filtre}),
+            lambda: render_to_string("engagements/_actions_formulaire.html", contexte),
             "numero_hors_suivi",
         )
     )
@@ -128,9 +133,7 @@ def _liste(request, colonnes):
         "request": request,
     }
     contexte["formulaire"] = _formulaire(
-        request,
-        filtre,
-        {k: contexte[k] for k in ("filtre_actif", "par_page", "tailles_de_page", "request")},
+        request, {k: contexte[k] for k in ("filtre", "filtre_actif", "par_page", "tailles_de_page", "request")}
     )
     gabarits = ("engagements/_actions_filtres.html", "engagements/_actions_table.html")
     return {
@@ -160,7 +163,7 @@ def actions(request):
         lignes = avec_dernier_commentaire(table.data.data)
         return exporter(lignes, request.protocole, lambda a: request.build_absolute_uri(reverse("action", args=[a.pk])))
     parametres = {
-        "requete": sorted((cle, valeurs) for cle, valeurs in request.GET.lists()),
+        "requete": _requete(request),
         "colonnes": colonnes,
         "aujourd_hui": aujourd_hui().isoformat(),
     }
