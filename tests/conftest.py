@@ -72,9 +72,10 @@ def medias_du_test(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def morceaux_oublies():
-    """Les morceaux gardés par empreinte (protocole/fragments.py) ne passent pas d'un test à l'autre : un test qui
-    change un réglage ou un gabarit repart d'une mémoire vide."""
-    from protocole import fragments
+    """Les morceaux gardés par empreinte (protocole/fragments.py) et les requêtes compilées (protocole/compilees.py)
+    ne passent pas d'un test à l'autre : un test qui change un réglage ou un gabarit repart d'une mémoire vide."""
+    from protocole import compilees, fragments
 
     fragments.vider()
+    compilees.vider()
     yield

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from comite.models import Decision, Reunion
 from engagements.models import Action, Obligation, Valeur, ValeurVerdict, Verdict
 from engagements.views import liste, tableaux
-from protocole import fragments
+from protocole import compilees, fragments
 from protocole.models import VersionDonnees
 from signataires.models import Appartenance, Partie, Utilisateur
 from tests.cache_pages import rendus_pendant, sans_jeton
@@ -342,6 +342,33 @@ def test_after_a_journal_note_only_the_parts_whose_data_changed_are_rendered_aga
         apres = lire(connecte, nom, args)
     assert {"tableaux/_engagements.html", "tableaux/_grille.html", "tableaux/_depuis.html"} <= set(rendus)
     assert "Les bacs sont là." in apres and apres.count("à venir") < a_venir
+
+
+@pytest.mark.parametrize(("nom", "args"), [PAGES[0], ("quartier", ["baltiss"]), PAGES[2]])
+def test_after_a_journal_entry_the_figures_queries_are_run_again_but_not_built_again(
+    connecte, jeu, nom, args, monkeypatch
+):
+    """Recalculé après une entrée du journal, un tableau de bord repose les requêtes de ses chiffres (il montre le
+    nouvel état) sans les construire ni les compiler de nouveau (protocole.compilees)."""
+    jardins = Action.objects.get(titre="Jardins partagés")
+    lire(connecte, nom, args)
+    construites = []
+    vraie = compilees._Compilee.__init__
+
+    def espion(self, queryset):
+        construites.append(queryset.model)
+        vraie(self, queryset)
+
+    monkeypatch.setattr(compilees._Compilee, "__init__", espion)
+    jardins.enregistrer(auteur=_auteur(), date_effet=AUJOURDHUI, statut="en_cours", commentaire="Les bacs sont là.")
+    a_venir = lire(connecte, nom, args).count("à venir")
+    assert construites == []
+    jardins.enregistrer(
+        auteur=_auteur(), date_effet=AUJOURDHUI, statut="a_venir", commentaire="Finalement, au printemps."
+    )
+    apres = lire(connecte, nom, args)
+    assert construites == []
+    assert "Finalement, au printemps." in apres and apres.count("à venir") > a_venir
 
 
 @pytest.mark.parametrize(("nom", "args"), PAGES[1:3])

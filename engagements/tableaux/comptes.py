@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from engagements.models import Action, Bloc, Champ, Entree, EntreeQuartier, Obligation, Statut, ValeurVerdict
 from engagements.models.regles import aujourd_hui
 from engagements.tableaux.regles import en_retard, sans_nouvelles
+from protocole import compilees
 from signataires.models import Partie
 
 
@@ -59,23 +60,28 @@ class Compte:
         return self
 
 
-def _agreger(actions, au, cles, silence=False):
-    """Une requête : les actions groupées par `cles` et par statut. Renvoie {clé: Compte}. `silence` : compter aussi
-    les actions sans nouvelles (sur des actions d'`etat_au`, qui portent leur dernière nouvelle)."""
-    non_abandonnee = ~Q(statut_au=Statut.ABANDONNE)
-    chiffres = {
-        "n": Count("pk"),
-        "retard": Count("pk", filter=en_retard(au)),
-        "somme": Coalesce(Sum("avancement_au", filter=non_abandonnee), 0),
-        "comptees": Count("pk", filter=non_abandonnee),
-    }
-    if silence:
-        chiffres["silence"] = Count("pk", filter=sans_nouvelles(au))
-    lignes = actions.order_by().values(*cles, "statut_au").annotate(**chiffres)
+def _agreger(cle, actions, au, cles, silence=False):
+    """Une requête : les actions que donne `actions()` groupées par `cles` et par statut, construite et compilée une
+    fois par `cle` (`protocole.compilees` : la clé dit le périmètre et le jour `au`). Renvoie {clé: Compte}.
+    `silence` : compter aussi les actions sans nouvelles (sur des actions d'`etat_au`, qui portent leur dernière
+    nouvelle)."""
+
+    def construire():
+        non_abandonnee = ~Q(statut_au=Statut.ABANDONNE)
+        chiffres = {
+            "n": Count("pk"),
+            "retard": Count("pk", filter=en_retard(au)),
+            "somme": Coalesce(Sum("avancement_au", filter=non_abandonnee), 0),
+            "comptees": Count("pk", filter=non_abandonnee),
+        }
+        if silence:
+            chiffres["silence"] = Count("pk", filter=sans_nouvelles(au))
+        return actions().order_by().values(*cles, "statut_au").annotate(**chiffres)
+
     comptes = {}
-    for ligne in lignes:
-        cle = tuple(ligne[c] for c in cles)
-        comptes.setdefault(cle, Compte()).ajouter(
+    for ligne in compilees.lire((cle, au, tuple(cles), silence), construire):
+        cle_ligne = tuple(ligne[c] for c in cles)
+        comptes.setdefault(cle_ligne, Compte()).ajouter(
             ligne["statut_au"], ligne["n"], ligne["retard"], ligne["somme"], ligne["comptees"], ligne.get("silence", 0)
         )
     return comptes
@@ -95,13 +101,24 @@ def grille(perimetre, au):
     """Quatre requêtes : engagements, parties, blocs (pour « sans objet »), comptes groupés par engagement et partie
     (dont les actions sans nouvelles : les tableaux de bord en donnent le nombre et n'en listent que les premières)."""
     protocole = perimetre.protocole
-    engagements = list(protocole.engagements.order_by("numero"))
+    engagements = compilees.lire(("engagements", protocole.pk), lambda: protocole.engagements.order_by("numero"))
     if perimetre.engagement is not None:
         engagements = [e for e in engagements if e.numero == perimetre.engagement]
-    parties = list(Partie.objects.filter(protocole=protocole).order_by("ordre"))
-    blocs = Bloc.objects.filter(engagement__protocole=protocole).order_by()
-    blocs = set(blocs.values_list("engagement__numero", "partie__code"))
-    comptes = _agreger(perimetre.actions(au), au, ["engagement_au", "partie_au"], silence=True)
+    parties = compilees.lire(
+        ("parties", protocole.pk), lambda: Partie.objects.filter(protocole=protocole).order_by("ordre")
+    )
+    blocs = compilees.lire(
+        ("blocs", protocole.pk),
+        lambda: (
+            Bloc.objects.filter(engagement__protocole=protocole)
+            .order_by()
+            .values_list("engagement__numero", "partie__code")
+        ),
+    )
+    blocs = set(blocs)
+    comptes = _agreger(
+        ("grille", perimetre.cle), lambda: perimetre.actions(au), au, ["engagement_au", "partie_au"], silence=True
+    )
     lignes, total = [], Compte()
     for engagement in engagements:
         cellules, ligne_total = [], Compte()
@@ -119,30 +136,41 @@ def comptes_par_quartier(perimetre, au):
     """Les quartiers côte à côte, en trois requêtes quel que soit leur nombre : les quartiers, les actions « tout le
     territoire » (qui comptent dans chaque quartier, donc les colonnes ne s'additionnent pas au total du territoire),
     et les autres groupées par quartier et par statut."""
-    quartiers = list(perimetre.protocole.quartiers.order_by("ordre", "nom"))
+    protocole = perimetre.protocole
+    quartiers = compilees.lire(("quartiers", protocole.pk), lambda: protocole.quartiers.order_by("ordre", "nom"))
     if not quartiers:
         return []
-    actions = perimetre.actions(au, structure=False).order_by()
-    partout = _agreger(actions.filter(territoire_au=True), au, []).get((), Compte())
-    rattachees = actions.filter(territoire_au=False)
-    if au >= aujourd_hui():
-        liens = Action.quartiers.through.objects.filter(action__in=rattachees.values("pk")).annotate(
-            statut_au=F("action__statut"), avancement_au=F("action__avancement"), echeance_au=F("action__echeance")
-        )
-    else:
-        # Chaque lien est une ligne « après » de la dernière entrée de quartiers de l'action au jour `au` ; l'état
-        # de l'action à cette date est relu dans le journal une fois par ligne.
-        def dernier(champ, colonne):
-            return Entree.objects.valeur_au(champ, au, colonne, de=OuterRef("entree__action"))
 
-        liens = EntreeQuartier.objects.filter(apres=True, entree__in=rattachees.values("entree_quartiers_au")).annotate(
-            statut_au=dernier(Champ.STATUT, "statut_apres"),
-            avancement_au=dernier(Champ.AVANCEMENT, "avancement_apres"),
-            echeance_au=dernier(Champ.ECHEANCE, "echeance_apres"),
-        )
-    # Les actions archivées sont déjà écartées par `perimetre.actions(au)`.
-    liens = liens.annotate(archivee_au=Value(False))
-    par_quartier = _agreger(liens, au, ["quartier_id"])
+    def actions():
+        return perimetre.actions(au, structure=False).order_by()
+
+    def partout():
+        return actions().filter(territoire_au=True)
+
+    def liens():
+        rattachees = actions().filter(territoire_au=False)
+        if au >= aujourd_hui():
+            liens = Action.quartiers.through.objects.filter(action__in=rattachees.values("pk")).annotate(
+                statut_au=F("action__statut"), avancement_au=F("action__avancement"), echeance_au=F("action__echeance")
+            )
+        else:
+            # Chaque lien est une ligne « après » de la dernière entrée de quartiers de l'action au jour `au` ;
+            # l'état de l'action à cette date est relu dans le journal une fois par ligne.
+            def dernier(champ, colonne):
+                return Entree.objects.valeur_au(champ, au, colonne, de=OuterRef("entree__action"))
+
+            liens = EntreeQuartier.objects.filter(
+                apres=True, entree__in=rattachees.values("entree_quartiers_au")
+            ).annotate(
+                statut_au=dernier(Champ.STATUT, "statut_apres"),
+                avancement_au=dernier(Champ.AVANCEMENT, "avancement_apres"),
+                echeance_au=dernier(Champ.ECHEANCE, "echeance_apres"),
+            )
+        # Les actions archivées sont déjà écartées par `perimetre.actions(au)`.
+        return liens.annotate(archivee_au=Value(False))
+
+    partout = _agreger(("quartiers:partout", perimetre.cle), partout, au, []).get((), Compte())
+    par_quartier = _agreger(("quartiers:liens", perimetre.cle), liens, au, ["quartier_id"])
     resultat = []
     for quartier in quartiers:
         compte = Compte()
@@ -160,12 +188,15 @@ def verdicts_par_engagement(perimetre, au):
 def verdicts_par(perimetre, au, cle):
     """Une requête : {valeur de `cle` (un chemin depuis l'obligation): {verdict: nombre}} des obligations du
     périmètre au jour `au`."""
-    lignes = (
-        perimetre.obligations()
-        .verdicts_au(au)
-        .order_by()
-        .values(cle, "verdict_au")
-        .annotate(n=Count("pk", distinct=True))
+    lignes = compilees.lire(
+        ("verdicts", perimetre.cle, au, cle),
+        lambda: (
+            perimetre.obligations()
+            .verdicts_au(au)
+            .order_by()
+            .values(cle, "verdict_au")
+            .annotate(n=Count("pk", distinct=True))
+        ),
     )
     resultat = {}
     for ligne in lignes:
@@ -187,14 +218,17 @@ def obligations_au(perimetre, au, autres=()):
     """Une requête : les obligations du périmètre, plus celles d'`autres` (une organisation peut agir sous
     l'obligation d'une partie dont elle n'est pas membre), dans l'ordre du texte, avec leur verdict et son motif
     au jour `au`."""
-    qs = (
-        Obligation.objects.filter(protocole=perimetre.protocole)
-        .filter(Q(pk__in=perimetre.obligations().values("pk")) | Q(pk__in=autres))
-        .verdicts_au(au)
-        .select_related("bloc__engagement", "bloc__partie")
-        .order_by("bloc__engagement__numero", "bloc__ordre", "rang")
+    autres = sorted(autres)
+    obligations = compilees.lire(
+        ("obligations", perimetre.cle, au, tuple(autres)),
+        lambda: (
+            Obligation.objects.filter(protocole=perimetre.protocole)
+            .filter(Q(pk__in=perimetre.obligations().values("pk")) | Q(pk__in=autres))
+            .verdicts_au(au)
+            .select_related("bloc__engagement", "bloc__partie")
+            .order_by("bloc__engagement__numero", "bloc__ordre", "rang")
+        ),
     )
-    obligations = list(qs)
     for obligation in obligations:
         obligation.verdict_libelle = ValeurVerdict(obligation.verdict_au).label
     return obligations

@@ -8,6 +8,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from engagements.models import Action, Champ, Entree, EntreeQuartier, Obligation, Statut
 from engagements.models.regles import HORS_NOUVELLES, aujourd_hui
 from engagements.tableaux.regles import _drapeaux, en_retard, sans_nouvelles
+from protocole import compilees
 from signataires.models import Organisation, Utilisateur
 
 
@@ -86,9 +87,18 @@ def actions_a_signaler(perimetre, au, limite=50):
     """Deux listes au jour `au` : les actions en retard (les plus anciennes échéances d'abord) et celles sans
     nouvelles (les plus anciennes nouvelles d'abord), `limite` au plus chacune, avec leur pilote et leurs quartiers
     d'alors : quatre requêtes, aujourd'hui comme un jour passé."""
-    base = _lignes(perimetre.actions(au, structure=False), au, commentaires=False)
-    retard = list(base.filter(en_retard(au)).order_by("echeance_au", "pk")[:limite])
-    silence = list(base.filter(sans_nouvelles(au)).order_by("nouvelles_au", "pk")[:limite])
+
+    def base():
+        return _lignes(perimetre.actions(au, structure=False), au, commentaires=False)
+
+    retard = compilees.lire(
+        ("en_retard", perimetre.cle, au, limite),
+        lambda: base().filter(en_retard(au)).order_by("echeance_au", "pk")[:limite],
+    )
+    silence = compilees.lire(
+        ("sans_nouvelles", perimetre.cle, au, limite),
+        lambda: base().filter(sans_nouvelles(au)).order_by("nouvelles_au", "pk")[:limite],
+    )
     _nommer(retard + silence, au, referents=False, quartiers=True)
     return retard, silence
 
@@ -107,22 +117,39 @@ class Evolutions:
 def evolutions(perimetre, depuis, au, limite=20):
     """Ce qui a changé entre `depuis` et `au` (dates d'effet incluses), d'après le journal : deux requêtes et une
     pour les quartiers des entrées affichées. Les corrections et les caviardages (`HORS_NOUVELLES`) n'en sont pas."""
-    actions = perimetre.actions(au, structure=False).values("pk")
-    obligations = perimetre.obligations().values("pk")
-    periode = Entree.objects.filter(protocole=perimetre.protocole, date_effet__gte=depuis, date_effet__lte=au)
-    dans_perimetre = Q(action__in=actions) | Q(champ=Champ.VERDICT, obligation__in=obligations)
-    periode = periode.filter(dans_perimetre)
-    changement_de_statut = Q(champ=Champ.STATUT) & ~Q(version=1)
-    chiffres = periode.aggregate(
-        statuts_changes=Count("pk", filter=changement_de_statut),
-        realisees=Count("pk", filter=changement_de_statut & Q(statut_apres=Statut.REALISE)),
-        nouvelles=Count("pk", filter=Q(champ=Champ.CREATION)),
-        verdicts=Count("pk", filter=Q(champ=Champ.VERDICT)),
-    )
-    # Les entrées d'état initial écrites avec la création se lisent dans la ligne « création ».
-    etat_initial = Q(version=1) & ~Q(champ=Champ.CREATION)
-    # Les corrections (titre, budget…) et les caviardages ne sont pas des évolutions du suivi : la frise ne les
-    # montre pas.
-    entrees = periode.exclude(etat_initial).exclude(champ__in=HORS_NOUVELLES)
-    entrees = list(entrees.pour_affichage(corrections=False).recentes()[:limite])
+
+    def periode():
+        actions = perimetre.actions(au, structure=False).values("pk")
+        obligations = perimetre.obligations().values("pk")
+        periode = Entree.objects.filter(protocole=perimetre.protocole, date_effet__gte=depuis, date_effet__lte=au)
+        return periode.filter(Q(action__in=actions) | Q(champ=Champ.VERDICT, obligation__in=obligations))
+
+    def chiffres():
+        changement_de_statut = Q(champ=Champ.STATUT) & ~Q(version=1)
+        # Une ligne (ou aucune, sans entrée) : les entrées de la période sont toutes du protocole.
+        return (
+            periode()
+            .order_by()
+            .values("protocole")
+            .annotate(
+                statuts_changes=Count("pk", filter=changement_de_statut),
+                realisees=Count("pk", filter=changement_de_statut & Q(statut_apres=Statut.REALISE)),
+                nouvelles=Count("pk", filter=Q(champ=Champ.CREATION)),
+                verdicts=Count("pk", filter=Q(champ=Champ.VERDICT)),
+            )
+        )
+
+    def frise():
+        # Les entrées d'état initial écrites avec la création se lisent dans la ligne « création ».
+        etat_initial = Q(version=1) & ~Q(champ=Champ.CREATION)
+        # Les corrections (titre, budget…) et les caviardages ne sont pas des évolutions du suivi : la frise ne les
+        # montre pas.
+        entrees = periode().exclude(etat_initial).exclude(champ__in=HORS_NOUVELLES)
+        return entrees.pour_affichage(corrections=False).recentes()[:limite]
+
+    cle = (perimetre.cle, depuis, au)
+    lignes = compilees.lire(("evolutions:chiffres", *cle), chiffres)
+    zero = {"statuts_changes": 0, "realisees": 0, "nouvelles": 0, "verdicts": 0}
+    chiffres = {nom: lignes[0][nom] for nom in zero} if lignes else zero
+    entrees = compilees.lire(("evolutions:frise", *cle, limite), frise)
     return Evolutions(depuis=depuis, au=au, entrees=entrees, **chiffres)

@@ -106,6 +106,13 @@ class Perimetre:
             return {"perimetre": "engagement", "valeur": str(self.engagement)}
         return {"perimetre": "protocole"}
 
+    @property
+    def cle(self):
+        """Ce qui distingue le périmètre dans une clé (`protocole.compilees`) : des identifiants, pas des objets."""
+        quartier = self.quartier.pk if self.quartier is not None else None
+        organisation = self.organisation.pk if self.organisation is not None else None
+        return (self.protocole.pk, quartier, organisation, self.engagement)
+
     def actions(self, au, structure=True):
         """Les actions du périmètre telles qu'elles étaient le jour `au`, annotées `statut_au`, `engagement_au`…
         `structure=False` : sans `engagement_au` ni `partie_au` (ni leurs jointures, qui lisaient toutes les

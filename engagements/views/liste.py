@@ -15,7 +15,7 @@ from engagements.filtres import FiltreActions
 from engagements.models.regles import aujourd_hui
 from engagements.tableaux import avec_dernier_commentaire, avec_drapeaux, par_urgence
 from engagements.tables import OPTIONNELLES, TableActions, colonnes_choisies
-from protocole import cache_pages
+from protocole import cache_pages, compilees
 from protocole.acces import membre_requis
 
 PAR_PAGE = 25
@@ -90,11 +90,15 @@ def _formulaire(request, contexte):
     données de référence (engagements, parties, quartiers, personnes), sauf les organisations, qui sont du protocole
     aussi parce qu'elles pilotent ou accompagnent une action ; leur liste (une requête) est dans la clé. Ses erreurs
     dépendent de la requête, de ces choix et du jour (une date dans le futur)."""
-    organisations = organisations_du_protocole(request.protocole).order_by("pk").values_list("pk", flat=True)
+    protocole = request.protocole
+    organisations = compilees.lire(
+        ("organisations_du_protocole", protocole.pk),
+        lambda: organisations_du_protocole(protocole).order_by("pk").values_list("pk", flat=True),
+    )
     parametres = {
         "requete": _requete(request),
         "aujourd_hui": aujourd_hui().isoformat(),
-        "organisations": list(organisations),
+        "organisations": organisations,
     }
     return mark_safe(
         cache_pages.memoriser(
