@@ -133,7 +133,9 @@ class Entree(models.Model):
         indexes = [
             models.Index(fields=["action", "champ", "date_effet", "enregistre_le", "id"], name="entree_etat_au"),
             models.Index(fields=["obligation", "champ", "date_effet", "enregistre_le", "id"], name="entree_verdict"),
-            models.Index(fields=["protocole", "date_effet"], name="entree_protocole_date"),
+            # Les entrées d'un protocole sur une période, et dans l'ordre de `recentes()` : la frise d'un tableau de
+            # bord lit ses 20 dernières entrées sans trier (ni joindre) toutes celles de la période.
+            models.Index(fields=["protocole", "date_effet", "enregistre_le", "id"], name="entree_protocole_recent"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -12,12 +12,14 @@ from engagements.tableaux.regles import en_retard, sans_nouvelles
 from protocole import compilees
 from signataires.models import Partie
 
+_STATUTS = tuple(Statut.values)  # lu une fois : un tableau de bord crée des centaines de comptes
+
 
 @dataclass
 class Compte:
     """Les chiffres d'un ensemble d'actions : par statut, en retard, avancement moyen (abandonnées exclues)."""
 
-    par_statut: dict = field(default_factory=lambda: dict.fromkeys(Statut.values, 0))
+    par_statut: dict = field(default_factory=lambda: dict.fromkeys(_STATUTS, 0))
     en_retard: int = 0
     sans_nouvelles: int = 0  # compté par la grille seulement (`grille`)
     somme_avancement: int = 0

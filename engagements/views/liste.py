@@ -41,7 +41,7 @@ def _pour_affichage(actions):
     nombre fixe de requêtes quelle que soit la taille de la liste."""
     return (
         avec_drapeaux(actions, archivees=True)
-        .select_related("obligation__bloc__engagement", "obligation__bloc__partie", "obligation__verdict")
+        .select_related("obligation__bloc__engagement", "obligation__bloc__partie")
         .select_related("pilote", "referent")
         .prefetch_related("quartiers", "partenaires")
     )
@@ -164,7 +164,8 @@ def actions(request):
             parametres = request.GET.copy()
             parametres.pop("export")
             return redirect(f"{request.path}?{parametres.urlencode()}")
-        lignes = avec_dernier_commentaire(table.data.data)
+        # Les exports donnent aussi le verdict de l'obligation, que le tableau ne montre pas (une jointure de moins).
+        lignes = avec_dernier_commentaire(table.data.data).select_related("obligation__verdict")
         return exporter(lignes, request.protocole, lambda a: request.build_absolute_uri(reverse("action", args=[a.pk])))
     parametres = {
         "requete": _requete(request),
