@@ -62,9 +62,10 @@ class Compte:
         return self
 
 
-def _agreger(cle, actions, au, cles, silence=False):
-    """Une requête : les actions que donne `actions()` groupées par `cles` et par statut, construite et compilée une
-    fois par `cle` (`protocole.compilees` : la clé dit le périmètre et le jour `au`). Renvoie {clé: Compte}.
+def _agreger(cle_requete, actions, au, cles, silence=False):
+    """Une requête : les actions que donne la fonction `actions` groupées par `cles` et par statut, construite et
+    compilée une fois par `cle_requete` (`protocole.compilees` : elle dit le périmètre ; le jour `au` s'y ajoute).
+    Renvoie {valeurs de `cles`: Compte}.
     `silence` : compter aussi les actions sans nouvelles (sur des actions d'`etat_au`, qui portent leur dernière
     nouvelle)."""
 
@@ -81,7 +82,7 @@ def _agreger(cle, actions, au, cles, silence=False):
         return actions().order_by().values(*cles, "statut_au").annotate(**chiffres)
 
     comptes = {}
-    for ligne in compilees.lire((cle, au, tuple(cles), silence), construire):
+    for ligne in compilees.lire((cle_requete, au, tuple(cles), silence), construire):
         cle_ligne = tuple(ligne[c] for c in cles)
         comptes.setdefault(cle_ligne, Compte()).ajouter(
             ligne["statut_au"], ligne["n"], ligne["retard"], ligne["somme"], ligne["comptees"], ligne.get("silence", 0)
@@ -146,10 +147,10 @@ def comptes_par_quartier(perimetre, au):
     def actions():
         return perimetre.actions(au, structure=False).order_by()
 
-    def partout():
+    def actions_partout():
         return actions().filter(territoire_au=True)
 
-    def liens():
+    def liens_des_quartiers():
         rattachees = actions().filter(territoire_au=False)
         if au >= aujourd_hui():
             liens = Action.quartiers.through.objects.filter(action__in=rattachees.values("pk")).annotate(
@@ -171,8 +172,8 @@ def comptes_par_quartier(perimetre, au):
         # Les actions archivées sont déjà écartées par `perimetre.actions(au)`.
         return liens.annotate(archivee_au=Value(False))
 
-    partout = _agreger(("quartiers:partout", perimetre.cle), partout, au, []).get((), Compte())
-    par_quartier = _agreger(("quartiers:liens", perimetre.cle), liens, au, ["quartier_id"])
+    partout = _agreger(("quartiers:partout", perimetre.cle), actions_partout, au, []).get((), Compte())
+    par_quartier = _agreger(("quartiers:liens", perimetre.cle), liens_des_quartiers, au, ["quartier_id"])
     resultat = []
     for quartier in quartiers:
         compte = Compte()
@@ -220,7 +221,7 @@ def obligations_au(perimetre, au, autres=()):
     """Une requête : les obligations du périmètre, plus celles d'`autres` (une organisation peut agir sous
     l'obligation d'une partie dont elle n'est pas membre), dans l'ordre du texte, avec leur verdict et son motif
     au jour `au`."""
-    autres = sorted(autres)
+    autres = sorted(pk for pk in autres if pk is not None)  # dans la clé : un ordre stable
     obligations = compilees.lire(
         ("obligations", perimetre.cle, au, tuple(autres)),
         lambda: (

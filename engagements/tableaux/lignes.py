@@ -124,7 +124,7 @@ def evolutions(perimetre, depuis, au, limite=20):
         periode = Entree.objects.filter(protocole=perimetre.protocole, date_effet__gte=depuis, date_effet__lte=au)
         return periode.filter(Q(action__in=actions) | Q(champ=Champ.VERDICT, obligation__in=obligations))
 
-    def chiffres():
+    def requete_chiffres():
         changement_de_statut = Q(champ=Champ.STATUT) & ~Q(version=1)
         # Une ligne (ou aucune, sans entrée) : les entrées de la période sont toutes du protocole.
         return (
@@ -148,7 +148,7 @@ def evolutions(perimetre, depuis, au, limite=20):
         return entrees.pour_affichage(corrections=False).recentes()[:limite]
 
     cle = (perimetre.cle, depuis, au)
-    lignes = compilees.lire(("evolutions:chiffres", *cle), chiffres)
+    lignes = compilees.lire(("evolutions:chiffres", *cle), requete_chiffres)
     zero = {"statuts_changes": 0, "realisees": 0, "nouvelles": 0, "verdicts": 0}
     chiffres = {nom: lignes[0][nom] for nom in zero} if lignes else zero
     entrees = compilees.lire(("evolutions:frise", *cle, limite), frise)

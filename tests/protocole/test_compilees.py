@@ -126,3 +126,30 @@ def test_changed_settings_forget_the_queries(settings):
     settings.DEBUG = not settings.DEBUG
     compilees.lire("villes", construire)
     assert len(construire.appels) == 2
+
+
+def test_a_construction_that_reads_the_database_is_not_kept():
+    OrganisationFactory(nom="Ville de Voiron")
+    construire = construite(
+        lambda: Organisation.objects.filter(pk__in=list(organisations().values_list("pk", flat=True)))
+    )
+    assert [o.nom for o in compilees.lire("lue", construire)] == ["Ville de Voiron"]
+    OrganisationFactory(nom="Ville de Voreppe")
+    assert [o.nom for o in compilees.lire("lue", construire)] == ["Ville de Voiron", "Ville de Voreppe"]
+    assert len(construire.appels) == 2
+
+
+def test_two_places_with_the_same_key_do_not_share_a_query():
+    OrganisationFactory(nom="Ville de Voiron", sigle="VV")
+    assert compilees.lire("meme cle", lambda: organisations().values_list("nom", flat=True)) == ["Ville de Voiron"]
+    assert compilees.lire("meme cle", lambda: organisations().values_list("sigle", flat=True)) == ["VV"]
+
+
+def test_what_is_read_later_holds_nothing_of_the_request_that_built_the_query():
+    appartenance = AppartenanceFactory()
+    premiere = Organisation.objects.get(pk=appartenance.organisation_id)
+    compilees.lire("appartenances", lambda: premiere.appartenances.all())
+    premiere.nom = "Nom d'une autre requête, jamais enregistré"
+    (relue,) = compilees.lire("appartenances", lambda: premiere.appartenances.all())
+    assert "organisation" not in relue._state.fields_cache
+    assert relue.organisation.nom != premiere.nom
