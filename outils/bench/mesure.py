@@ -122,13 +122,22 @@ class Gunicorn:
         return "\n".join(Path(self.journal.name).read_text(errors="replace").splitlines()[-lignes:])
 
 
-def en_serie(echelles, page, nombre, echauffement=3, avant=None):
+# Avant de mesurer, chaque protocole d'une échelle est demandé ce nombre de fois : la première requête qu'un worker
+# de gunicorn sert pour un protocole construit et compile les requêtes de ses chiffres (`protocole/compilees.py`, une
+# fois par jour et par worker) ; c'est le démarrage du worker, pas le recalcul qu'on mesure. Les connexions vont au
+# worker libre : à 2 workers, 8 tours en laissent un sans ce protocole moins d'une fois sur cent.
+TOURS_D_ECHAUFFEMENT = 8
+
+
+def en_serie(echelles, page, nombre, tours=TOURS_D_ECHAUFFEMENT, avant=None):
     """{échelle: Serie} pour `page` : `nombre` requêtes par échelle, les échelles alternées requête par requête (une
-    dérive de la machine pèse autant sur chacune), les protocoles d'une échelle tour à tour. Chaque cible porte le
-    port du serveur qui la sert. `avant(cible)`, s'il est donné, est appelé avant chaque requête, hors du temps
-    compté (la mesure « froide » y écrit une entrée du journal du protocole mesuré)."""
+    dérive de la machine pèse autant sur chacune), les protocoles d'une échelle tour à tour, après `tours` requêtes
+    non comptées par protocole. Chaque cible porte le port du serveur qui la sert. `avant(cible)`, s'il est donné,
+    est appelé avant chaque requête, hors du temps compté (la mesure « froide » y écrit une entrée du journal du
+    protocole mesuré)."""
     clients = {}
     series = {echelle: Serie() for echelle in echelles}
+    echauffement = tours * max(len(cibles) for cibles in echelles.values())
     for i in range(-echauffement, nombre):
         for echelle, cibles in echelles.items():
             cible = cibles[i % len(cibles)]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import django
 
-from outils.bench import file_rapports, pdf
+from outils.bench import file_rapports, mesure, pdf
 from outils.bench.cibles import PAGES
 
 # Les cibles (issue 19), en rapports mesurés dans le même passage : la vitesse de la machine s'annule.
@@ -244,7 +244,10 @@ def rediger(c):
             "",
             "## Response times (ms)",
             "",
-            f"{c['requetes']} sequential requests per page, column and state after a warm-up, the columns alternated "
+            f"{c['requetes']} sequential requests per page, column and state after a warm-up (each protocol of a "
+            f"column asked {mesure.TOURS_D_ECHAUFFEMENT} times: the first request a gunicorn worker serves for a "
+            "protocol builds and compiles the queries of its figures, once a day, `protocole/compilees.py`; that is "
+            "the worker starting, not the recomputation measured), the columns alternated "
             "request by request; time seen by the client (connection, request, whole body), logged in as a "
             "coordinateur. *Warm*: nothing changed since the previous request of the page. *Cold*: before each "
             "request, one journal entry is recorded in the measured protocol (`Action.enregistrer` in a process of "
