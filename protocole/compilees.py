@@ -21,12 +21,12 @@ objets lus ensuite).
 import logging
 import threading
 from collections import OrderedDict
-from contextlib import ExitStack
 
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import setting_changed
-from django.db import connections
 from django.utils import timezone
+
+from protocole.db import requetes_posees
 
 logger = logging.getLogger(__name__)
 
@@ -78,21 +78,6 @@ class _Compilee:
         return list(queryset)
 
 
-def _construire_sans_lire(construire):
-    """(queryset, a interrogé la base) : `construire()` sous l'œil de toutes les connexions."""
-    interrogee = []
-
-    def guetter(execute, sql, params, many, context):
-        interrogee.append(sql)
-        return execute(sql, params, many, context)
-
-    with ExitStack() as pile:
-        for connexion in connections.all(initialized_only=True):
-            pile.enter_context(connexion.execute_wrapper(guetter))
-        queryset = construire()
-    return queryset, bool(interrogee)
-
-
 def lire(cle, construire):
     """`list(construire())`, le queryset construit et compilé une fois par (`cle`, `construire`, jour) dans ce
     processus. `cle` (hachable) dit tout ce dont dépend la requête ; `construire` ne lit pas la base."""
@@ -103,8 +88,9 @@ def lire(cle, construire):
             _gardees.move_to_end(cle)
     if compilee is not None:
         return compilee.lire()
-    queryset, interrogee = _construire_sans_lire(construire)
-    if interrogee:
+    with requetes_posees() as posees:
+        queryset = construire()
+    if posees:
         logger.warning("Requête non gardée : sa construction a interrogé la base (%s).", cle[0])
         return list(queryset)
     compilee = _Compilee(queryset)

@@ -20,10 +20,9 @@ import io
 import pickle
 import threading
 from collections import OrderedDict
-from contextlib import ExitStack
 
 from django.core.signals import setting_changed
-from django.db import DJANGO_VERSION_PICKLE_KEY, connections
+from django.db import DJANGO_VERSION_PICKLE_KEY
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest
@@ -31,6 +30,7 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.autoreload import file_changed
 
+from protocole.db import requetes_posees
 from protocole.models import VersionDonnees
 
 PLAFOND = 512  # morceaux gardés par processus
@@ -94,18 +94,9 @@ def rendre(gabarit, variables):
         if garde is not None:
             _gardes.move_to_end(cle)
             return garde
-    interrogee = False
-
-    def noter(execute, sql, params, many, context):
-        nonlocal interrogee
-        interrogee = True
-        return execute(sql, params, many, context)
-
-    with ExitStack() as surveillance:
-        for alias in connections:
-            surveillance.enter_context(connections[alias].execute_wrapper(noter))
+    with requetes_posees() as posees:
         html = get_template(gabarit).render(variables)
-    if not interrogee:
+    if not posees:
         _garder(cle, html)
     return html
 
